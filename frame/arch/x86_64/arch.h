@@ -1,0 +1,43 @@
+/*
+ * x86-64 constants shared by the frame's assembly and C code: segment
+ * selectors, the virtual memory layout, per-CPU field offsets and vectors.
+ * Frame-private.
+ */
+#ifndef FRAME_ARCH_X86_64_ARCH_H
+#define FRAME_ARCH_X86_64_ARCH_H
+
+#define BOOT_MAGIC_MB2 0x36d76289
+#define BOOT_MAGIC_PVH 0x336ec578
+#define EARLY_PT_PAGES 7
+#define BOOT_STACK_SIZE (16 * 1024)
+
+/* GDT layout; user data precedes user code as SYSRET requires. */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UDATA (0x18 | 3)
+#define SEL_UCODE (0x20 | 3)
+#define SEL_TSS 0x28
+
+/* Virtual memory layout. */
+#define KERNEL_VMA 0xffffffff80000000
+#define DIRECT_MAP_BASE 0xffff888000000000
+#define DIRECT_MAP_PML4_INDEX 273
+#define KSTACK_AREA_BASE 0xffffc90000000000
+#define KSTACK_AREA_PML4_INDEX 402
+#define USER_TOP 0x00007ffffffff000
+
+/* Per-CPU block, reached through GS in kernel mode. */
+#define PCPU_SELF 0
+#define PCPU_KERNEL_RSP 8
+#define PCPU_USER_RSP 16
+#define PCPU_TSS_RSP0 24
+
+/* Trap frame: size in bytes and where CS sits, for the entry code. */
+#define TF_SIZE (22 * 8)
+#define TF_CS_FROM_VECTOR 24
+#define VECTOR_SYSCALL 0x100
+
+
+#define IST_STACK_SIZE (8 * 1024)
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * Per-CPU state and descriptor tables: GDT, TSS (with IST stacks for double
+ * faults and NMIs), IDT, the SYSCALL MSRs, interrupt masking and FPU state.
+ */
+#include "arch.h"
+#include "x86.h"
+#include "frame_internal.h"
+#include <libs/string.h>
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp0, rsp1, rsp2;
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+struct idt_entry {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t flags;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+
+struct cpu_tables {
+	uint64_t gdt[7];
+	struct tss tss;
+	uint8_t ist_df[IST_STACK_SIZE] __attribute__((aligned(16)));
+	uint8_t ist_nmi[IST_STACK_SIZE] __attribute__((aligned(16)));
+};
+
+static struct percpu percpus[FR_MAX_CPUS];
+static struct cpu_tables cpu_tables[1];
+static struct idt_entry idt[256];
+static unsigned cpus_online = 1;
+
+_Static_assert(__builtin_offsetof(struct percpu, self) == PCPU_SELF, "pcpu");
+_Static_assert(__builtin_offsetof(struct percpu, kernel_rsp) == PCPU_KERNEL_RSP,
+	       "pcpu");
+_Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PCPU_USER_RSP,
+	       "pcpu");
+_Static_assert(__builtin_offsetof(struct percpu, tss_rsp0) == PCPU_TSS_RSP0,
+	       "pcpu");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe");
+_Static_assert(sizeof(struct fr_user_regs) == TF_SIZE + 16, "user regs");
+
+struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+unsigned fr_cpu_id(void)
+{
+	return this_cpu()->id;
+}
+
+unsigned fr_cpu_count(void)
+{
+	return cpus_online;
+}
+
+void percpu_init_boot(void)
+{
+	struct percpu *p = &percpus[0];
+
+	p->self = p;
+	p->id = 0;
+	/* rsp0 sits at offset 4 of the TSS, unaligned; x86 allows it */
+	p->tss_rsp0 = (uint64_t *)((uint8_t *)&cpu_tables[0].tss + 4);
+	wrmsr(MSR_GS_BASE, (uint64_t)p);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void gdt_init(void)
+{
+	struct cpu_tables *t = &cpu_tables[0];
+	uint64_t tss = (uint64_t)&t->tss;
+	uint64_t limit = sizeof(struct tss) - 1;
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) desc = { sizeof(t->gdt) - 1,
+					   (uint64_t)t->gdt };
+
+	t->gdt[0] = 0;
+	t->gdt[1] = 0x00af9a000000ffff; /* kernel code */
+	t->gdt[2] = 0x00cf92000000ffff; /* kernel data */
+	t->gdt[3] = 0x00cff2000000ffff; /* user data */
+	t->gdt[4] = 0x00affa000000ffff; /* user code */
+	t->gdt[5] = (limit & 0xffff) | ((tss & 0xffffff) << 16) |
+		    (0x89UL << 40) | (((limit >> 16) & 0xf) << 48) |
+		    (((tss >> 24) & 0xff) << 56);
+	t->gdt[6] = tss >> 32;
+	t->tss.iomap_base = sizeof(struct tss);
+	t->tss.ist[0] = (uint64_t)(t->ist_df + sizeof(t->ist_df));
+	t->tss.ist[1] = (uint64_t)(t->ist_nmi + sizeof(t->ist_nmi));
+	t->tss.rsp0 = (uint64_t)(t->ist_df + sizeof(t->ist_df));
+
+	__asm__ volatile("lgdt %0\n\t"
+			 "movw %1, %%ax\n\t"
+			 "movw %%ax, %%ds\n\t"
+			 "movw %%ax, %%es\n\t"
+			 "movw %%ax, %%ss\n\t"
+			 "pushq %2\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movw %3, %%ax\n\t"
+			 "ltr %%ax"
+			 :
+			 : "m"(desc), "i"(SEL_KDATA), "i"(SEL_KCODE),
+			   "i"(SEL_TSS)
+			 : "rax", "memory");
+	/* loading the data segments above cleared the GS base: restore it */
+	percpu_init_boot();
+}
+
+static void idt_set(unsigned vec, uint64_t handler, unsigned ist, unsigned dpl)
+{
+	struct idt_entry *e = &idt[vec];
+
+	e->offset_lo = handler & 0xffff;
+	e->selector = SEL_KCODE;
+	e->ist = ist;
+	e->flags = 0x8e | (dpl << 5); /* present, interrupt gate */
+	e->offset_mid = (handler >> 16) & 0xffff;
+	e->offset_hi = handler >> 32;
+}
+
+void idt_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) desc = { sizeof(idt) - 1, (uint64_t)idt };
+
+	for (unsigned v = 0; v < 48; v++)
+		idt_set(v, arch_isr_stubs[v], 0, v == 3 ? 3 : 0);
+	idt_set(8, arch_isr_stubs[8], 1, 0); /* double fault: IST1 */
+	idt_set(2, arch_isr_stubs[2], 2, 0); /* NMI: IST2 */
+	__asm__ volatile("lidt %0" : : "m"(desc));
+}
+
+void syscall_init(void)
+{
+	wrmsr(MSR_STAR, ((uint64_t)(SEL_UDATA - 8) << 48) |
+				((uint64_t)SEL_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)arch_syscall_entry);
+	/* mask IF, TF, DF, AC, NT on entry */
+	wrmsr(MSR_SFMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) |
+				  (1 << 14));
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);
+
+	/* user code may use SSE: enable FXSR and SIMD exceptions */
+	write_cr0((read_cr0() & ~(1UL << 2)) | (1UL << 1)); /* EM off, MP on */
+	write_cr4(read_cr4() | (1UL << 9) | (1UL << 10));
+}
+
+unsigned long fr_irq_save(void)
+{
+	unsigned long flags = read_rflags();
+
+	cli();
+	return flags & RFLAGS_IF;
+}
+
+void fr_irq_restore(unsigned long flags)
+{
+	if (flags & RFLAGS_IF)
+		sti();
+}
+
+bool fr_irq_enabled(void)
+{
+	return read_rflags() & RFLAGS_IF;
+}
+
+void fr_cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+void fr_cpu_idle(void)
+{
+	/* sti takes effect after hlt starts: no wake-up is missed */
+	__asm__ volatile("sti; hlt" ::: "memory");
+}
+
+void arch_fpu_save(uint8_t *area)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_restore(const uint8_t *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_init_state(uint8_t *area)
+{
+	memset(area, 0, 512);
+	area[0] = 0x7f; /* FCW = 0x037f */
+	area[1] = 0x03;
+	area[24] = 0x80; /* MXCSR = 0x1f80 */
+	area[25] = 0x1f;
+}
+
+void arch_irq_enable(void)
+{
+	sti();
+}
+
+uint64_t fr_cpu_hwcap(void)
+{
+	uint32_t a = 1, b, c = 0, d;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return d;
+}

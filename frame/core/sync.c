@@ -1,0 +1,170 @@
+/*
+ * Spinlocks, wait queues and mutexes.
+ */
+#include "frame_internal.h"
+
+void task_set_sleeping(bool sleeping);
+bool task_is_sleeping(void);
+void schedule(void);
+
+void fr_spin_lock(struct fr_spinlock *lock)
+{
+	uint32_t me = fr_cpu_id() + 1;
+
+	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == me)
+			fr_panic("spinlock %p taken twice by CPU %u", lock,
+				 me - 1);
+		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
+			fr_cpu_relax();
+	}
+	lock->owner = me;
+}
+
+bool fr_spin_trylock(struct fr_spinlock *lock)
+{
+	if (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+		return false;
+	lock->owner = fr_cpu_id() + 1;
+	return true;
+}
+
+void fr_spin_unlock(struct fr_spinlock *lock)
+{
+	lock->owner = 0;
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+}
+
+unsigned long fr_spin_lock_irqsave(struct fr_spinlock *lock)
+{
+	unsigned long flags = fr_irq_save();
+
+	fr_spin_lock(lock);
+	return flags;
+}
+
+void fr_spin_unlock_irqrestore(struct fr_spinlock *lock, unsigned long flags)
+{
+	fr_spin_unlock(lock);
+	fr_irq_restore(flags);
+}
+
+bool fr_spin_held(const struct fr_spinlock *lock)
+{
+	return __atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
+	       lock->owner == fr_cpu_id() + 1;
+}
+
+void fr_waitqueue_init(struct fr_waitqueue *wq)
+{
+	wq->lock = (struct fr_spinlock)FR_SPINLOCK_INIT;
+	wq->head.next = &wq->head;
+	wq->head.prev = &wq->head;
+	wq->head.task = NULL;
+}
+
+static void wq_unlink(struct fr_wait_node *node)
+{
+	node->prev->next = node->next;
+	node->next->prev = node->prev;
+	node->queued = false;
+}
+
+void fr_wait_prepare(struct fr_waitqueue *wq, struct fr_wait_node *node)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&wq->lock);
+
+	if (!node->queued || node->task != fr_task_current()) {
+		node->task = fr_task_current();
+		node->next = &wq->head;
+		node->prev = wq->head.prev;
+		wq->head.prev->next = node;
+		wq->head.prev = node;
+		node->queued = true;
+	}
+	task_set_sleeping(true);
+	fr_spin_unlock_irqrestore(&wq->lock, irq);
+}
+
+void fr_wait_sleep(void)
+{
+	if (task_is_sleeping())
+		schedule();
+}
+
+void fr_wait_finish(struct fr_waitqueue *wq, struct fr_wait_node *node)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&wq->lock);
+
+	if (node->queued)
+		wq_unlink(node);
+	task_set_sleeping(false);
+	fr_spin_unlock_irqrestore(&wq->lock, irq);
+}
+
+static unsigned wake(struct fr_waitqueue *wq, bool all)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&wq->lock);
+	unsigned n = 0;
+
+	while (wq->head.next != &wq->head) {
+		struct fr_wait_node *node = wq->head.next;
+		struct fr_task *t = node->task;
+
+		wq_unlink(node);
+		if (fr_task_wake(t))
+			n++;
+		if (!all && n)
+			break;
+	}
+	fr_spin_unlock_irqrestore(&wq->lock, irq);
+	return n;
+}
+
+unsigned fr_wake_one(struct fr_waitqueue *wq)
+{
+	return wake(wq, false);
+}
+
+unsigned fr_wake_all(struct fr_waitqueue *wq)
+{
+	return wake(wq, true);
+}
+
+void fr_mutex_init(struct fr_mutex *m)
+{
+	m->lock = (struct fr_spinlock)FR_SPINLOCK_INIT;
+	m->owner = NULL;
+	fr_waitqueue_init(&m->waiters);
+}
+
+bool fr_mutex_trylock(struct fr_mutex *m)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&m->lock);
+	bool got = !m->owner;
+
+	if (got)
+		m->owner = fr_task_current();
+	fr_spin_unlock_irqrestore(&m->lock, irq);
+	return got;
+}
+
+void fr_mutex_lock(struct fr_mutex *m)
+{
+	if (m->owner == fr_task_current())
+		fr_panic("mutex %p locked twice by task %s", m,
+			 fr_task_name(fr_task_current()));
+	FR_WAIT_EVENT(&m->waiters, fr_mutex_trylock(m));
+}
+
+void fr_mutex_unlock(struct fr_mutex *m)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&m->lock);
+
+	if (m->owner != fr_task_current())
+		fr_panic("mutex %p unlocked by task %s, not its owner", m,
+			 fr_task_name(fr_task_current()));
+	m->owner = NULL;
+	fr_spin_unlock_irqrestore(&m->lock, irq);
+	fr_wake_one(&m->waiters);
+}

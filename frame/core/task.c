@@ -1,0 +1,294 @@
+/*
+ * Tasks and the scheduling mechanism.  The policy (which task runs next)
+ * is injected; this file keeps the invariants: a task is on at most one
+ * CPU, only queued runnable tasks may be picked, and wake-ups are not
+ * lost (the sleeping state is set before the condition is re-checked and
+ * a task woken while still on its CPU is re-queued when it switches out).
+ */
+#include "frame_internal.h"
+#include <frame/timer.h>
+#include <libs/string.h>
+
+static const struct fr_sched_policy *sched_policy;
+static struct fr_spinlock sched_lock = FR_SPINLOCK_INIT;
+static struct fr_task boot_task;
+
+extern uint8_t fr_boot_stack_bottom[];
+
+void task_init_boot(void)
+{
+	struct percpu *cpu = this_cpu();
+
+	str_copy(boot_task.name, "boot", sizeof(boot_task.name));
+	boot_task.state = TASK_RUNNING;
+	boot_task.on_cpu = cpu->id;
+	boot_task.stack_bottom = (uint64_t)fr_boot_stack_bottom + FR_PAGE_SIZE;
+	arch_fpu_init_state(boot_task.fpu);
+	cpu->current = &boot_task;
+}
+
+struct fr_task *fr_task_current(void)
+{
+	return this_cpu()->current;
+}
+
+struct fr_sched_entity *fr_task_sched_entity(struct fr_task *task)
+{
+	return &task->se;
+}
+
+struct fr_task *fr_task_of_entity(struct fr_sched_entity *se)
+{
+	return (struct fr_task *)((uint8_t *)se -
+				  __builtin_offsetof(struct fr_task, se));
+}
+
+static void idle_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		schedule();
+		fr_cpu_idle();
+	}
+}
+
+static struct fr_task *task_alloc(const char *name, fr_task_fn fn, void *arg)
+{
+	struct fr_task *t = FR_NEW(struct fr_task);
+	uint64_t *sp;
+
+	if (!t)
+		return NULL;
+	if (kstack_alloc(&t->stack_bottom, &t->stack_slot)) {
+		fr_kfree(t);
+		return NULL;
+	}
+	str_copy(t->name, name, sizeof(t->name));
+	t->fn = fn;
+	t->arg = arg;
+	t->state = TASK_NEW;
+	t->on_cpu = -1;
+	arch_fpu_init_state(t->fpu);
+	/* the frame arch_switch pops: r15 r14 r13 r12 rbp rbx, then ret */
+	sp = (uint64_t *)(t->stack_bottom + TASK_STACK_SIZE - 72);
+	memset(sp, 0, 72);
+	sp[3] = (uint64_t)t; /* r12 */
+	sp[6] = (uint64_t)arch_task_trampoline;
+	t->saved_rsp = (uint64_t)sp;
+	return t;
+}
+
+int fr_inject_scheduler(const struct fr_sched_policy *policy)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (sched_policy)
+		return -EBUSY;
+	cpu->idle = task_alloc("idle", idle_loop, NULL);
+	if (!cpu->idle)
+		return -ENOMEM;
+	cpu->idle->is_idle = true;
+	cpu->idle->state = TASK_RUNNABLE;
+	sched_policy = policy;
+	return 0;
+}
+
+struct fr_task *fr_task_create(const char *name, fr_task_fn fn, void *arg)
+{
+	if (!sched_policy)
+		return NULL;
+	return task_alloc(name, fn, arg);
+}
+
+static void enqueue_locked(struct fr_task *t)
+{
+	if (t->on_rq || t->is_idle)
+		return;
+	t->on_rq = true;
+	sched_policy->enqueue(t, 0);
+	if (this_cpu()->current->is_idle)
+		this_cpu()->need_resched = true;
+}
+
+void fr_task_start(struct fr_task *task)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&sched_lock);
+
+	if (task->state == TASK_NEW) {
+		task->state = TASK_RUNNABLE;
+		enqueue_locked(task);
+	}
+	fr_spin_unlock_irqrestore(&sched_lock, irq);
+}
+
+/* The second half of a switch, run by the task switched to. */
+static void finish_switch(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct fr_task *prev = cpu->prev_dead;
+
+	cpu->prev_dead = NULL;
+	fr_spin_unlock(&sched_lock);
+	if (prev) {
+		kstack_free(prev->stack_slot);
+		fr_kfree(prev);
+	}
+}
+
+void task_entry(struct fr_task *task);
+void task_entry(struct fr_task *task)
+{
+	finish_switch();
+	arch_irq_enable();
+	task->fn(task->arg);
+	fr_task_exit();
+}
+
+void schedule(void)
+{
+	unsigned long irq = fr_irq_save();
+	struct percpu *cpu = this_cpu();
+	struct fr_task *prev = cpu->current, *next;
+
+	fr_spin_lock(&sched_lock);
+	if (prev->state == TASK_RUNNING || prev->state == TASK_RUNNABLE) {
+		prev->state = TASK_RUNNABLE;
+		enqueue_locked(prev);
+	}
+	next = sched_policy ? sched_policy->pick_next(cpu->id) : NULL;
+	if (next && (next->state != TASK_RUNNABLE || !next->on_rq ||
+		     (next->on_cpu >= 0 && next != prev) || next->is_idle)) {
+		fr_printk("sched: policy picked task %s which cannot run: "
+			  "refused\n", next->name);
+		next = NULL;
+	}
+	if (next)
+		next->on_rq = false;
+	else if (prev->state == TASK_RUNNABLE && !prev->on_rq)
+		next = prev;
+	else
+		next = cpu->idle;
+	FR_BUG_ON(!next);
+	next->state = TASK_RUNNING;
+	cpu->need_resched = false;
+	if (next != prev) {
+		next->on_cpu = cpu->id;
+		prev->on_cpu = -1;
+		if (prev->state == TASK_DEAD)
+			cpu->prev_dead = prev;
+		arch_fpu_save(prev->fpu);
+		arch_fpu_restore(next->fpu);
+		vm_space_switch_to_task(next->vs);
+		cpu->current = next;
+		arch_switch(&prev->saved_rsp, next->saved_rsp);
+		finish_switch();
+	} else {
+		fr_spin_unlock(&sched_lock);
+	}
+	fr_irq_restore(irq);
+}
+
+void fr_task_yield(void)
+{
+	schedule();
+}
+
+void fr_task_exit(void)
+{
+	struct percpu *cpu;
+
+	fr_irq_save();
+	cpu = this_cpu();
+	fr_spin_lock(&sched_lock);
+	FR_BUG_ON(cpu->current == &boot_task || cpu->current->is_idle);
+	cpu->current->state = TASK_DEAD;
+	fr_spin_unlock(&sched_lock);
+	schedule();
+	fr_panic("dead task %s was scheduled", cpu->current->name);
+}
+
+bool fr_task_wake(struct fr_task *task)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&sched_lock);
+	bool was_asleep = task->state == TASK_SLEEPING;
+
+	if (was_asleep) {
+		task->state = TASK_RUNNABLE;
+		if (task->on_cpu < 0)
+			enqueue_locked(task);
+	}
+	fr_spin_unlock_irqrestore(&sched_lock, irq);
+	return was_asleep;
+}
+
+/* Mark the current task sleeping (wait queues). */
+void task_set_sleeping(bool sleeping);
+void task_set_sleeping(bool sleeping)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&sched_lock);
+	struct fr_task *t = this_cpu()->current;
+
+	if (sleeping)
+		t->state = TASK_SLEEPING;
+	else if (t->state == TASK_SLEEPING || t->state == TASK_RUNNABLE)
+		t->state = TASK_RUNNING;
+	fr_spin_unlock_irqrestore(&sched_lock, irq);
+}
+
+bool task_is_sleeping(void);
+bool task_is_sleeping(void)
+{
+	return __atomic_load_n(&this_cpu()->current->state, __ATOMIC_ACQUIRE) ==
+	       TASK_SLEEPING;
+}
+
+void sched_tick(void)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (!sched_policy)
+		return;
+	fr_spin_lock(&sched_lock);
+	if (cpu->current->is_idle ||
+	    sched_policy->tick(cpu->current, cpu->id))
+		cpu->need_resched = true;
+	fr_spin_unlock(&sched_lock);
+}
+
+bool fr_task_need_resched(void)
+{
+	return this_cpu()->need_resched;
+}
+
+void fr_task_set_data(struct fr_task *task, void *data)
+{
+	task->data = data;
+}
+
+void *fr_task_data(const struct fr_task *task)
+{
+	return task->data;
+}
+
+const char *fr_task_name(const struct fr_task *task)
+{
+	return task->name;
+}
+
+void fr_task_post_event(struct fr_task *task)
+{
+	__atomic_store_n(&task->event_pending, true, __ATOMIC_RELEASE);
+	fr_task_wake(task);
+}
+
+bool fr_task_event_pending(void)
+{
+	return __atomic_load_n(&this_cpu()->current->event_pending,
+			       __ATOMIC_ACQUIRE);
+}
+
+void fr_task_clear_event(void)
+{
+	__atomic_store_n(&this_cpu()->current->event_pending, false,
+			 __ATOMIC_RELEASE);
+}

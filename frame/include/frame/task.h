@@ -1,0 +1,122 @@
+/*
+ * Tasks: kernel threads of control with their own kernel stack (with a
+ * guard page under it) and saved CPU and FPU state.  A user thread is a task
+ * that calls fr_user_mode_execute() in a loop.
+ *
+ * Which task runs next is decided by the scheduling policy that the
+ * services inject; the frame keeps the mechanism and its invariants: a task
+ * runs on at most one CPU at a time, a task the policy returns must be
+ * runnable and queued, and a wake-up is never lost.
+ */
+#ifndef FRAME_TASK_H
+#define FRAME_TASK_H
+
+#include <frame/types.h>
+
+struct fr_task;
+
+/* Per-task fields owned by the scheduling policy. */
+struct fr_sched_entity {
+	struct fr_sched_entity *next; /* policy's run-queue links */
+	struct fr_sched_entity *prev;
+	uint64_t vruntime; /* policy's bookkeeping */
+	uint64_t slice_left;
+	int32_t nice;
+	uint32_t policy_flags;
+};
+
+/*
+ * The scheduling policy.  Hooks run with the frame's scheduler lock held and
+ * interrupts off; they must not sleep nor call the task API.
+ */
+struct fr_sched_policy {
+	/* @task became runnable; queue it for @cpu. */
+	void (*enqueue)(struct fr_task *task, unsigned cpu);
+	/* Remove and return the next task to run on @cpu, or NULL to idle. */
+	struct fr_task *(*pick_next)(unsigned cpu);
+	/* Timer tick while @cur runs; return true to preempt it. */
+	bool (*tick)(struct fr_task *cur, unsigned cpu);
+};
+
+/*
+ * fr_inject_scheduler - install the scheduling policy.
+ * Context: boot, once, before the first task is started.
+ * Returns 0 or -EBUSY.
+ */
+int fr_inject_scheduler(const struct fr_sched_policy *policy) FR_MUST_CHECK;
+
+/*
+ * fr_task_sched_entity / fr_task_of_entity - between a task and its
+ * scheduling fields.  Context: policy hooks.
+ */
+struct fr_sched_entity *fr_task_sched_entity(struct fr_task *task);
+struct fr_task *fr_task_of_entity(struct fr_sched_entity *se);
+
+typedef void (*fr_task_fn)(void *arg);
+
+/*
+ * fr_task_create - make a new task that will run @fn(@arg) on its own
+ * kernel stack.  It does not run until fr_task_start().
+ * Context: task context.  Returns the task or NULL when out of memory.
+ */
+struct fr_task *fr_task_create(const char *name, fr_task_fn fn, void *arg)
+	FR_MUST_CHECK;
+
+/*
+ * fr_task_start - make a new task runnable.  Context: any.
+ */
+void fr_task_start(struct fr_task *task);
+
+/*
+ * fr_task_current - the task running on this CPU.
+ */
+struct fr_task *fr_task_current(void);
+
+/*
+ * fr_task_yield - let the policy run another task; the current one stays
+ * runnable.  Context: task context, no spinlock held.
+ */
+void fr_task_yield(void);
+
+/*
+ * fr_task_exit - end the current task.  Its stack is freed once another
+ * task runs.  Context: task context.  Never returns.
+ */
+FR_NORETURN void fr_task_exit(void);
+
+/*
+ * fr_task_wake - make a sleeping task runnable.  Context: any.
+ * Returns true if the task was asleep.
+ */
+bool fr_task_wake(struct fr_task *task);
+
+/*
+ * fr_task_set_data / fr_task_data - one service pointer per task.
+ * FR_TASK_DATA gives it back with its type.
+ */
+void fr_task_set_data(struct fr_task *task, void *data);
+void *fr_task_data(const struct fr_task *task);
+#define FR_TASK_DATA(task, type) ((type *)fr_task_data(task))
+
+/*
+ * fr_task_name - the name given at creation.
+ */
+const char *fr_task_name(const struct fr_task *task);
+
+/*
+ * fr_task_need_resched - whether the policy asked to preempt the current
+ * task.  Services call fr_task_yield() at safe points when it is set.
+ */
+bool fr_task_need_resched(void);
+
+/*
+ * fr_task_post_event / fr_task_event_pending / fr_task_clear_event - a
+ * per-task "kernel event pending" flag (signals, for example): posting it
+ * wakes the task and makes fr_user_mode_execute() return FR_USER_EVENT.
+ * Context: any.
+ */
+void fr_task_post_event(struct fr_task *task);
+bool fr_task_event_pending(void);
+void fr_task_clear_event(void);
+
+#endif

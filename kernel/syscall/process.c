@@ -1,0 +1,94 @@
+/*
+ * Process and thread identity and lifetime: exit, exit_group, getpid,
+ * gettid, getppid, set_tid_address, arch_prctl, sched_yield, and the ids
+ * of the (so far always root) credentials.
+ */
+#include <frame/task.h>
+#include <asm/prctl.h>
+#include "syscall/syscall.h"
+#include "process/process.h"
+
+long sys_exit(const struct syscall_args *a)
+{
+	/* one thread per process so far: the thread's end is the process's */
+	process_exit((int)(a->arg[0] & 0xff) << 8);
+}
+
+long sys_exit_group(const struct syscall_args *a)
+{
+	process_exit((int)(a->arg[0] & 0xff) << 8);
+}
+
+long sys_getpid(const struct syscall_args *a)
+{
+	return current_process()->pid;
+}
+
+long sys_gettid(const struct syscall_args *a)
+{
+	return current_thread()->tid;
+}
+
+long sys_getppid(const struct syscall_args *a)
+{
+	return 0; /* init's parent */
+}
+
+long sys_getuid(const struct syscall_args *a)
+{
+	return 0;
+}
+
+long sys_geteuid(const struct syscall_args *a)
+{
+	return 0;
+}
+
+long sys_getgid(const struct syscall_args *a)
+{
+	return 0;
+}
+
+long sys_getegid(const struct syscall_args *a)
+{
+	return 0;
+}
+
+long sys_set_tid_address(const struct syscall_args *a)
+{
+	struct thread *t = current_thread();
+
+	t->clear_child_tid = a->arg[0];
+	return t->tid;
+}
+
+long sys_sched_yield(const struct syscall_args *a)
+{
+	fr_task_yield();
+	return 0;
+}
+
+long sys_arch_prctl(const struct syscall_args *a)
+{
+	struct fr_user_regs *r = a->regs;
+	uint64_t addr = a->arg[1];
+
+	switch (a->arg[0]) {
+	case ARCH_SET_FS:
+		if (addr >= FR_USER_END)
+			return -EPERM;
+		r->fs_base = addr;
+		return 0;
+	case ARCH_SET_GS:
+		if (addr >= FR_USER_END)
+			return -EPERM;
+		r->gs_base = addr;
+		return 0;
+	case ARCH_GET_FS:
+		return FR_PUT_USER(r->fs_base, fr_uaddr(addr)) ? -EFAULT : 0;
+	case ARCH_GET_GS:
+		return FR_PUT_USER(r->gs_base, fr_uaddr(addr)) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
