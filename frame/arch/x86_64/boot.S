@@ -124,6 +124,12 @@ long_mode:
 	xorw %ax, %ax
 	movw %ax, %fs
 	movw %ax, %gs
+	/* clear .bss (it holds the boot stack, so before using it) */
+	movabs $__bss_start, %rdi
+	movabs $__bss_end, %rcx
+	subq %rdi, %rcx
+	xorl %eax, %eax
+	rep stosb
 	movabs $boot_stack_top, %rsp
 	xorl %ebp, %ebp
 	movl boot_magic, %edi

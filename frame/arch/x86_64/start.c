@@ -113,12 +113,10 @@ struct fr_bytes fr_boot_initrd(void)
 				  boot_info.initrd_len };
 }
 
-extern uint8_t __bss_start[], __bss_end[];
 void fr_arch_start(uint32_t magic, uint32_t info_pa);
 
 void fr_arch_start(uint32_t magic, uint32_t info_pa)
 {
-	memset(__bss_start, 0, __bss_end - __bss_start);
 	serial_init();
 	percpu_init_boot();
 	gdt_init();
