@@ -4,6 +4,8 @@
 #   make test     run every test; last line is "N passed, N failed"
 #   make iso      GRUB rescue ISO at build/trellis.iso
 #   make gdb      QEMU halted with a GDB stub, symbols loaded
+#   make run-mini boot the demonstration kernel (build/mini.elf)
+#   make run-iso  boot the GRUB ISO
 
 B := build
 CC := gcc
@@ -13,7 +15,8 @@ ARCH := x86_64
 
 # Tools the build needs; tools/setup.sh installs them when one is missing.
 NEEDED_TOOLS := gcc ld qemu-system-x86_64 musl-gcc cpio grub-mkrescue xorriso busybox
-MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))))
+MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))) \
+	$(if $(wildcard /boot/vmlinuz-*),,linux-image))
 ifneq ($(MISSING),)
 $(info setup: missing $(MISSING); running tools/setup.sh)
 $(shell bash tools/setup.sh >&2)
@@ -51,7 +54,7 @@ MINI_OBJ := $(patsubst %,$(B)/%.o,$(MINI_C))
 
 LDSCRIPT := frame/arch/$(ARCH)/kernel.ld
 
-.PHONY: all run test iso gdb clean tcb regress
+.PHONY: all run run-mini run-iso test iso gdb clean regress
 all: $(B)/trellis.elf $(B)/mini.elf
 
 $(UAPI_STAMP):
@@ -98,19 +101,22 @@ $(B)/kernel/syscall/table.c.o: $(B)/kernel/syscall/table.c
 # The frame is linked into one object whose only global symbols are its
 # exports: a service calling a frame internal does not link.
 $(B)/frame.o: $(FRAME_OBJ) frame/exports.txt
-	$(LD) -r -o $(B)/frame.all.o $(FRAME_OBJ)
-	$(OBJCOPY) --keep-global-symbols=frame/exports.txt $(B)/frame.all.o $@
+	@echo "  LD      $@ (exports only)"
+	@$(LD) -r -o $(B)/frame.all.o $(FRAME_OBJ)
+	@$(OBJCOPY) --keep-global-symbols=frame/exports.txt $(B)/frame.all.o $@
 
 $(B)/libs.a: $(LIBS_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
 
 # Two links: the second adds the symbol table for backtraces in .ksyms,
 # which the linker script places last so that no other address moves.
 define link_kernel
-	$(LD) -n --no-warn-rwx-segments -T $(LDSCRIPT) -o $@.pass1 $(1)
-	bash tools/ksyms.sh $@.pass1 $@.ksyms.S
-	$(CC) -c $@.ksyms.S -o $@.ksyms.o
-	$(LD) -n --no-warn-rwx-segments -T $(LDSCRIPT) -o $@ $(1) $@.ksyms.o
+	@echo "  LD      $@"
+	@$(LD) -n --no-warn-rwx-segments -T $(LDSCRIPT) -o $@.pass1 $(1)
+	@bash tools/ksyms.sh $@.pass1 $@.ksyms.S
+	@$(CC) -c $@.ksyms.S -o $@.ksyms.o
+	@$(LD) -n --no-warn-rwx-segments -T $(LDSCRIPT) -o $@ $(1) $@.ksyms.o
 	@cmp -s <(nm $@.pass1 | awk '!/ksyms|__kernel_end/ {print $$1, $$3}') <(nm $@ | awk '!/ksyms|__kernel_end/ {print $$1, $$3}') || \
 		{ echo "ksyms: symbol addresses moved between links"; rm -f $@; exit 1; }
 endef
@@ -129,15 +135,30 @@ $(B)/regress/.stamp: $(wildcard test/regression/*.c) tools/build-regress.sh
 	bash tools/build-regress.sh $(B)/regress
 	@touch $@
 
-$(B)/initramfs.cpio: $(B)/regress/.stamp tools/mkinitramfs.sh
+$(B)/initramfs.cpio: $(B)/regress/.stamp tools/mkinitramfs.sh tools/mkcpio.sh
 	bash tools/mkinitramfs.sh $@ $(B)/regress
 
-QEMU_FLAGS := -m 512M -smp 1 -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4
-APPEND ?=
+# The demonstration's user program and its initramfs (/init only).
+$(B)/demo/root/init: test/demo/hello_mini.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -Wall -Werror -o $@ $<
+
+$(B)/demo/initramfs.cpio: $(B)/demo/root/init tools/mkcpio.sh
+	bash tools/mkcpio.sh $@ $(B)/demo/root
+
+QEMU_FLAGS := -m 512M -smp 1 -nic none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4
+APPEND ?= console=ttyS0
 
 run: all $(B)/initramfs.cpio
 	qemu-system-x86_64 $(QEMU_FLAGS) -nographic -monitor none \
 		-kernel $(B)/trellis.elf -initrd $(B)/initramfs.cpio -append "$(APPEND)"; true
+
+run-mini: $(B)/mini.elf $(B)/demo/initramfs.cpio
+	qemu-system-x86_64 $(QEMU_FLAGS) -nographic -monitor none \
+		-kernel $(B)/mini.elf -initrd $(B)/demo/initramfs.cpio -append "$(APPEND)"; true
+
+run-iso: $(B)/trellis.iso
+	qemu-system-x86_64 $(QEMU_FLAGS) -nographic -monitor none -cdrom $<; true
 
 gdb: all $(B)/initramfs.cpio
 	qemu-system-x86_64 $(QEMU_FLAGS) -nographic -monitor none -s -S \
@@ -148,7 +169,7 @@ iso: $(B)/trellis.iso
 $(B)/trellis.iso: $(B)/trellis.elf $(B)/initramfs.cpio tools/mkiso.sh
 	bash tools/mkiso.sh $@ $(B)/trellis.elf $(B)/initramfs.cpio
 
-test: all $(B)/initramfs.cpio
+test: all $(B)/initramfs.cpio $(B)/demo/initramfs.cpio $(B)/trellis.iso
 	bash tools/test.sh
 
 clean:

@@ -11,6 +11,8 @@
 #include <frame/log.h>
 #include <frame/power.h>
 #include <libs/string.h>
+#include <asm-generic/errno.h>
+#include "debug/crash.h"
 #include "mm/policies.h"
 #include "process/process.h"
 
@@ -44,7 +46,7 @@ static void inject_policies(void)
 
 void trellis_main(void)
 {
-	const char *init = NULL, *ktest = NULL;
+	const char *init = NULL, *ktest = NULL, *crash = NULL;
 	int argc = 1, envc = 2, err, status;
 	bool after_dashes = false;
 	struct process *p;
@@ -73,6 +75,8 @@ void trellis_main(void)
 			init = strchr(w, '=') + 1;
 		} else if (!strcmp(w, "ktest") || str_starts_with(w, "ktest=")) {
 			ktest = w[5] == '=' ? w + 6 : "";
+		} else if (str_starts_with(w, "trellis.crash=")) {
+			crash = strchr(w, '=') + 1;
 		} else if (kernel_param(w)) {
 			continue;
 		} else if (strchr(w, '=')) {
@@ -88,6 +92,9 @@ void trellis_main(void)
 
 		fr_poweroff(failed ? 1 : 0);
 	}
+
+	if (crash)
+		fr_poweroff(crash_on_request(crash) == -EINVAL ? 2 : 1);
 
 	if (!init)
 		init = "/init";

@@ -97,7 +97,7 @@ chmod 755 "$root/init"
 
 log=$tmp/console.log
 start=$(date +%s)
-timeout "$QEMU_TIMEOUT" "$QEMU" -m 512M -smp 1 -nographic -monitor none -no-reboot \
+timeout "$QEMU_TIMEOUT" "$QEMU" -m 512M -smp 1 -nic none -nographic -monitor none -no-reboot \
     -kernel "$kernel" -initrd "$tmp/initrd.cpio" \
     -append 'console=ttyS0 quiet panic=-1' </dev/null >"$log" 2>&1
 qrc=$?

@@ -1,0 +1,181 @@
+#!/bin/bash
+# The test runner behind `make test`.  Each test prints "ok - NAME" or
+# "not ok - NAME (why)"; the last line is "N passed, N failed" and the exit
+# status is non-zero when anything failed.  Every QEMU run has a timeout and
+# its console is checked for a kernel panic; logs of failures are shown.
+#
+#   KTESTs           the unit tests inside the kernel (boot with "ktest")
+#   trellis/NAME     each regression program as PID 1 on Trellis
+#   linux/NAME       the same programs on the Debian Linux kernel (oracle)
+#   fault/KIND       a deliberate kernel fault prints a symbolized backtrace
+#   demo/mini        the minimal kernel runs its user program
+#   iso/boot         the GRUB ISO boots like `-kernel`
+#
+# Environment: B (build dir), ONLY (run only the groups whose name is listed,
+# e.g. ONLY="ktest trellis"), TIMEOUT (seconds per boot, default 60).
+set -uo pipefail
+
+B=${B:-build}
+ONLY=${ONLY:-}
+TIMEOUT=${TIMEOUT:-60}
+QEMU=${QEMU:-qemu-system-x86_64}
+QEMU_FLAGS=(-m 512M -smp 1 -nic none -no-reboot -display none -monitor none -serial stdio
+            -device isa-debug-exit,iobase=0xf4,iosize=4)
+
+passed=0
+failed=0
+logdir=$(mktemp -d /tmp/trellis-test.XXXXXX)
+trap 'rm -rf "$logdir"' EXIT
+
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() {
+    echo "not ok - $1 ($2)"
+    failed=$((failed + 1))
+    if [ -n "${3:-}" ] && [ -f "$3" ]; then
+        tail -n 25 "$3" | sed 's/^/#   /'
+    fi
+}
+want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
+# boot LOG KERNEL INITRD APPEND -> QEMU's exit status; console in LOG.
+# With isa-debug-exit, a guest power-off with code C exits QEMU with 2C+1.
+boot() {
+    local log=$1 kernel=$2 initrd=$3 append=$4
+    timeout "$TIMEOUT" "$QEMU" "${QEMU_FLAGS[@]}" -kernel "$kernel" \
+        -initrd "$initrd" -append "console=ttyS0 $append" </dev/null 2>&1 |
+        tr -d '\r' >"$log"
+    return "${PIPESTATUS[0]}"
+}
+
+# The status a console log reports for PID 1, as a shell would ($?), or "".
+init_status() {
+    local s
+    s=$(sed -n 's/^\(trellis\|mini\): init exited with status \([0-9]*\)$/\2/p' "$1" | tail -n 1)
+    if [ -z "$s" ]; then
+        s=$(sed -n 's/^trellis: init killed by signal \([0-9]*\)$/\1/p' "$1" | tail -n 1)
+        [ -n "$s" ] && s=$((128 + s))
+    fi
+    echo "$s"
+}
+
+panicked() { grep -q 'KERNEL PANIC' "$1"; }
+
+# ---- KTESTs in the kernel -------------------------------------------------
+if want ktest; then
+    log=$logdir/ktest.log
+    boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "ktest"
+    rc=$?
+    while IFS= read -r line; do
+        case "$line" in
+            "ok "*) ok "ktest/${line#* - }" ;;
+            "not ok "*) not_ok "ktest/${line#* - }" "failed" ;;
+            "#   "*) echo "$line" ;;
+        esac
+    done < <(grep -E '^(ok|not ok) [0-9]+ - |^#   ' "$log")
+    if ! grep -q '^# ktest: [0-9]* passed, [0-9]* failed$' "$log"; then
+        not_ok "ktest/complete" "no summary: hang or panic (qemu exit $rc)" "$log"
+    elif panicked "$log"; then
+        not_ok "ktest/complete" "kernel panic" "$log"
+    elif grep -q '^# ktest: [0-9]* passed, 0 failed$' "$log" && [ "$rc" != 1 ]; then
+        not_ok "ktest/complete" "all passed but qemu exit $rc, expected 1" "$log"
+    else
+        ok "ktest/complete"
+    fi
+fi
+
+# ---- regression programs on Trellis ---------------------------------------
+if want trellis; then
+    for bin in "$B"/regress/*; do
+        case "$bin" in *.expect|*/.stamp) continue ;; esac
+        [ -x "$bin" ] || continue
+        name=$(basename "$bin")
+        expect=$(cat "$bin.expect" 2>/dev/null || echo 0)
+        log=$logdir/trellis-$name.log
+        boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name"
+        rc=$?
+        got=$(init_status "$log")
+        if panicked "$log"; then
+            not_ok "trellis/$name" "kernel panic" "$log"
+        elif [ -z "$got" ]; then
+            not_ok "trellis/$name" "no exit status: hang or crash (qemu exit $rc)" "$log"
+        elif [ "$got" != "$expect" ]; then
+            not_ok "trellis/$name" "exit $got, expected $expect" "$log"
+        elif [ "$rc" != $(( ((got & 255) * 2 + 1) & 255 )) ]; then
+            not_ok "trellis/$name" "qemu exit $rc does not carry status $got" "$log"
+        else
+            ok "trellis/$name"
+        fi
+    done
+fi
+
+# ---- the same programs on Linux --------------------------------------------
+if want linux; then
+    while IFS= read -r line; do
+        case "$line" in
+            "ok - "*) ok "${line#ok - }" ;;
+            "not ok - "*) not_ok "${line#not ok - }" "wrong test: fails on Linux" ;;
+            "#"*) echo "$line" ;;
+        esac
+    done < <(bash tools/linux-regress.sh "$B/regress" 2>&1)
+fi
+
+# ---- a fault in kernel code prints a symbolized backtrace ------------------
+if want fault; then
+    # kind, the report's headline, symbols that must be in the backtrace
+    while read -r kind headline symbols; do
+        log=$logdir/fault-$kind.log
+        boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "trellis.crash=$kind"
+        rc=$?
+        if ! grep -q "KERNEL PANIC: $headline" "$log"; then
+            not_ok "fault/$kind" "no '$headline' report (qemu exit $rc)" "$log"
+        elif missing=$(for sym in $symbols; do
+                    sed -n '/^Backtrace:/,/end Kernel panic/p' "$log" |
+                        grep -q "\] $sym[.+]" || echo "$sym"
+                done) && [ -n "$missing" ]; then
+            not_ok "fault/$kind" "backtrace lacks $(echo $missing)" "$log"
+        elif [ "$kind" = stack ] && ! grep -q '^kernel stack overflow in task' "$log"; then
+            not_ok "fault/$kind" "overflow into the guard page not named" "$log"
+        elif [ "$rc" != 7 ]; then
+            not_ok "fault/$kind" "qemu exit $rc, expected 7 (power-off code 3)" "$log"
+        else
+            ok "fault/$kind"
+        fi
+    done <<'FAULTS'
+pagefault page.fault crash_write_record trellis_main fr_arch_start
+stack double.fault crash_recurse
+FAULTS
+fi
+
+# ---- the minimal kernel of the demonstration -------------------------------
+if want demo; then
+    log=$logdir/mini.log
+    boot "$log" "$B/mini.elf" "$B/demo/initramfs.cpio" ""
+    rc=$?
+    if panicked "$log"; then
+        not_ok "demo/mini" "kernel panic" "$log"
+    elif ! grep -q '^hello from user mode$' "$log"; then
+        not_ok "demo/mini" "user program output missing (qemu exit $rc)" "$log"
+    elif [ "$(init_status "$log")" != 0 ] || [ "$rc" != 1 ]; then
+        not_ok "demo/mini" "exit status '$(init_status "$log")', qemu exit $rc" "$log"
+    else
+        ok "demo/mini"
+    fi
+fi
+
+# ---- the GRUB ISO -----------------------------------------------------------
+if want iso; then
+    log=$logdir/iso.log
+    timeout "$TIMEOUT" "$QEMU" "${QEMU_FLAGS[@]}" -cdrom "$B/trellis.iso" </dev/null 2>&1 |
+        tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' >"$log"
+    rc=${PIPESTATUS[0]}
+    if ! grep -q '^Trellis booting (multiboot2)' "$log"; then
+        not_ok "iso/boot" "not booted through multiboot2 (qemu exit $rc)" "$log"
+    elif ! grep -q '^hello, world$' "$log" || [ "$(init_status "$log")" != 0 ] || [ "$rc" != 1 ]; then
+        not_ok "iso/boot" "/init from the module did not run to exit 0 (qemu exit $rc)" "$log"
+    else
+        ok "iso/boot"
+    fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
