@@ -14,8 +14,16 @@ srcdir=$(cd "$(dirname "$0")/../test/regression" && pwd)
 out=$1
 mkdir -p "$out"
 
+# The Linux UAPI headers (linux/, asm/, asm-generic/) and nothing else of the
+# host's, after musl's own: tests use Linux's constants, not retyped ones.
+uapi=$out/.uapi
+mkdir -p "$uapi"
+ln -sfn /usr/include/linux "$uapi/linux"
+ln -sfn /usr/include/asm-generic "$uapi/asm-generic"
+ln -sfn "/usr/include/$(gcc -dumpmachine)/asm" "$uapi/asm"
+
 CC=${MUSL_CC:-musl-gcc}
-CFLAGS=(-static -O2 -Wall -Werror)
+CFLAGS=(-static -O2 -Wall -Werror -idirafter "$uapi")
 
 shopt -s nullglob
 srcs=("$srcdir"/*.c)

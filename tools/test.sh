@@ -7,6 +7,7 @@
 #   KTESTs           the unit tests inside the kernel (boot with "ktest")
 #   trellis/NAME     each regression program as PID 1 on Trellis
 #   linux/NAME       the same programs on the Debian Linux kernel (oracle)
+#   boot/...         PID 1's arguments and reboot(2) power-off, against Linux
 #   fault/KIND       a deliberate kernel fault prints a symbolized backtrace
 #   demo/mini        the minimal kernel runs its user program
 #   iso/boot         the GRUB ISO boots like `-kernel`
@@ -117,6 +118,41 @@ if want linux; then
             "#"*) echo "$line" ;;
         esac
     done < <(bash tools/linux-regress.sh "$B/regress" 2>&1)
+fi
+
+# ---- PID 1 from the command line, and power-off, on both kernels -----------
+# The same initramfs and command line boot Linux and Trellis; what PID 1
+# receives must be the same.
+if want boot; then
+    linux_kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+    # boot_both NAME APPEND: console logs in $logdir/NAME.{trellis,linux}
+    boot_both() {
+        boot "$logdir/$1.trellis" "$B/trellis.elf" "$B/initramfs.cpio" "$2"
+        trellis_rc=$?
+        boot "$logdir/$1.linux" "$linux_kernel" "$B/initramfs.cpio" "quiet panic=-1 $2"
+        linux_rc=$?
+    }
+    boot_both args "rdinit=/test/echo_args alpha beta -v GREETING=hi"
+    grep -E '^(argv|envp)' "$logdir/args.trellis" >"$logdir/args.t"
+    grep -E '^(argv|envp)' "$logdir/args.linux" >"$logdir/args.l"
+    if ! grep -q '^argv\[3\]=-v$' "$logdir/args.l"; then
+        not_ok "boot/init-args" "wrong test: Linux did not pass the arguments" "$logdir/args.linux"
+    elif ! diff -u "$logdir/args.l" "$logdir/args.t" >"$logdir/args.diff"; then
+        not_ok "boot/init-args" "PID 1's argv/envp differ from Linux's" "$logdir/args.diff"
+    else
+        ok "boot/init-args"
+    fi
+
+    boot_both poweroff "rdinit=/test/reboot poweroff"
+    if ! grep -q '^powering off$' "$logdir/poweroff.linux" || [ "$linux_rc" != 0 ] ||
+        grep -q 'Kernel panic' "$logdir/poweroff.linux"; then
+        not_ok "boot/reboot-poweroff" "wrong test: Linux did not power off (qemu exit $linux_rc)" "$logdir/poweroff.linux"
+    elif ! grep -q '^powering off$' "$logdir/poweroff.trellis" || [ "$trellis_rc" != 1 ] ||
+        grep -q 'FAIL\|init exited\|KERNEL PANIC' "$logdir/poweroff.trellis"; then
+        not_ok "boot/reboot-poweroff" "reboot(POWER_OFF) did not power off (qemu exit $trellis_rc)" "$logdir/poweroff.trellis"
+    else
+        ok "boot/reboot-poweroff"
+    fi
 fi
 
 # ---- a fault in kernel code prints a symbolized backtrace ------------------
