@@ -41,7 +41,8 @@ struct fr_sched_policy {
 /*
  * fr_inject_scheduler - install the scheduling policy.
  * Context: boot, once, before the first task is started.
- * Returns 0 or -EBUSY.
+ * Returns 0, -EBUSY if a scheduler is installed, or -ENOMEM (the idle
+ * task could not be created).
  */
 int fr_inject_scheduler(const struct fr_sched_policy *policy) FR_MUST_CHECK;
 
