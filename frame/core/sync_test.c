@@ -1,0 +1,470 @@
+/*
+ * KTESTs of locks and wait queues (<frame/sync.h>, <frame/cpu.h>):
+ * spinlocks and their interrupt-masking variant, mutual exclusion of a
+ * mutex between tasks that sleep on it, and wait queues that wake one or
+ * all sleepers and never lose a wake-up.  Only the public frame API is
+ * used, so the same tests build for the hosted target.
+ */
+#include <frame/ktest.h>
+#include <frame/cpu.h>
+#include <frame/log.h>
+#include <frame/sync.h>
+#include <frame/task.h>
+#include <frame/timer.h>
+#include "ktest_tasks.h"
+
+#define RD(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define WR(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+#define INC(x) __atomic_add_fetch(&(x), 1, __ATOMIC_ACQ_REL)
+
+/* Start @n tasks running @fn(@arg); false if one could not be made. */
+static bool start_tasks(struct kt_join *j, unsigned n, fr_task_fn fn, void *arg)
+{
+	bool all = true;
+
+	kt_join_init(j, n);
+	for (unsigned i = 0; i < n; i++) {
+		struct fr_task *t = fr_task_create("kt-sync", fn, arg);
+
+		if (t) {
+			fr_task_start(t);
+		} else {
+			kt_join_done(j);
+			all = false;
+		}
+	}
+	return all;
+}
+
+/* ---- spinlocks ---- */
+
+KTEST(sync, spinlock_basic)
+{
+	struct fr_spinlock a = FR_SPINLOCK_INIT, b = FR_SPINLOCK_INIT;
+
+	KT_EXPECT(!fr_spin_held(&a));
+	fr_spin_lock(&a);
+	KT_EXPECT(fr_spin_held(&a));
+	KT_EXPECT(!fr_spin_held(&b));
+	KT_EXPECT(!fr_spin_trylock(&a));
+	KT_EXPECT(fr_spin_held(&a));
+	fr_spin_unlock(&a);
+	KT_EXPECT(!fr_spin_held(&a));
+	KT_EXPECT(fr_spin_trylock(&a));
+	KT_EXPECT(fr_spin_held(&a));
+	KT_EXPECT(fr_spin_trylock(&b));
+	fr_spin_unlock(&b);
+	fr_spin_unlock(&a);
+	KT_EXPECT(!fr_spin_held(&a) && !fr_spin_held(&b));
+}
+
+KTEST(sync, irq_save_restore)
+{
+	unsigned long outer, inner;
+
+	KT_ASSERT(fr_irq_enabled()); /* task context runs with IRQs on */
+	outer = fr_irq_save();
+	KT_EXPECT(!fr_irq_enabled());
+	inner = fr_irq_save();
+	KT_EXPECT(!fr_irq_enabled());
+	fr_irq_restore(inner); /* back to "off" */
+	KT_EXPECT(!fr_irq_enabled());
+	fr_irq_restore(outer);
+	KT_EXPECT(fr_irq_enabled());
+}
+
+KTEST(sync, spinlock_irqsave)
+{
+	struct fr_spinlock a = FR_SPINLOCK_INIT, b = FR_SPINLOCK_INIT;
+	unsigned long fa, fb;
+
+	KT_ASSERT(fr_irq_enabled());
+	fa = fr_spin_lock_irqsave(&a);
+	KT_EXPECT(!fr_irq_enabled());
+	KT_EXPECT(fr_spin_held(&a));
+	fb = fr_spin_lock_irqsave(&b);
+	KT_EXPECT(fr_spin_held(&b));
+	fr_spin_unlock_irqrestore(&b, fb);
+	/* the inner release keeps interrupts off for the outer lock */
+	KT_EXPECT(!fr_irq_enabled());
+	KT_EXPECT(!fr_spin_held(&b));
+	KT_EXPECT(fr_spin_held(&a));
+	fr_spin_unlock_irqrestore(&a, fa);
+	KT_EXPECT(fr_irq_enabled());
+	KT_EXPECT(!fr_spin_held(&a));
+}
+
+/* Loop iterations that one timer tick lasts, roughly. */
+static uint64_t spins_per_tick(void)
+{
+	uint64_t best = 0;
+
+	for (int round = 0; round < 3; round++) {
+		uint64_t t = fr_ticks(), n = 0;
+
+		while (fr_ticks() == t) /* to the start of a tick */
+			fr_cpu_relax();
+		t = fr_ticks();
+		while (fr_ticks() == t && n < (1UL << 40)) {
+			fr_cpu_relax();
+			n++;
+		}
+		best = n > best ? n : best;
+	}
+	return best;
+}
+
+/*
+ * With interrupts masked by the irqsave lock, the timer does not tick; it
+ * does again once they are restored.  (With several CPUs another CPU may
+ * count the ticks: then only the second half is checked.)
+ */
+KTEST(sync, irqsave_masks_timer)
+{
+	struct fr_spinlock lock = FR_SPINLOCK_INIT;
+	uint64_t n = spins_per_tick(), t0, t1, t2, waited = 0;
+	unsigned long flags;
+
+	KT_ASSERT(n > 0);
+	flags = fr_spin_lock_irqsave(&lock);
+	t0 = fr_ticks();
+	for (uint64_t i = 0; i < 5 * n; i++) {
+		if (fr_ticks() != t0)
+			break;
+		fr_cpu_relax();
+	}
+	t1 = fr_ticks();
+	fr_spin_unlock_irqrestore(&lock, flags);
+	while ((t2 = fr_ticks()) == t1 && waited < 20 * n) {
+		fr_cpu_relax();
+		waited++;
+	}
+	if (fr_cpu_count() == 1)
+		KT_EXPECT_EQ(t1, t0);
+	KT_EXPECT(t2 > t1);
+}
+
+#define COUNTER_TASKS 4
+#define COUNTER_ROUNDS 500
+
+struct shared_counter {
+	struct fr_spinlock lock;
+	struct kt_join join;
+	bool go;
+	uint64_t value;
+};
+
+static void spin_counter_fn(void *arg)
+{
+	struct shared_counter *c = arg;
+
+	while (!RD(c->go)) /* all together */
+		fr_task_yield();
+	for (int i = 0; i < COUNTER_ROUNDS; i++) {
+		unsigned long flags = fr_spin_lock_irqsave(&c->lock);
+		uint64_t v = c->value;
+
+		c->value = v + 1;
+		fr_spin_unlock_irqrestore(&c->lock, flags);
+		if (i % 16 == 0)
+			fr_task_yield();
+	}
+	kt_join_done(&c->join);
+}
+
+/* Tasks (on any CPU) that update a counter under a spinlock lose nothing. */
+KTEST(sync, spinlock_counter)
+{
+	struct shared_counter c = { .lock = FR_SPINLOCK_INIT };
+
+	KT_EXPECT(start_tasks(&c.join, COUNTER_TASKS, spin_counter_fn, &c));
+	WR(c.go, true);
+	kt_join_wait(kt, &c.join);
+	KT_EXPECT_EQ(c.value, COUNTER_TASKS * COUNTER_ROUNDS);
+	KT_EXPECT(!fr_spin_held(&c.lock));
+}
+
+/* ---- mutexes ---- */
+
+struct mutex_test {
+	struct fr_ktest_ctx *kt;
+	struct fr_mutex m;
+	struct kt_join join;
+	unsigned counter, inside, max_inside, contended, got;
+};
+
+static void trylock_fn(void *arg)
+{
+	struct mutex_test *mt = arg;
+
+	/* the test task holds it: not ours to take */
+	if (fr_mutex_trylock(&mt->m)) {
+		INC(mt->got);
+		fr_mutex_unlock(&mt->m);
+	}
+	kt_join_done(&mt->join);
+}
+
+KTEST(sync, mutex_trylock)
+{
+	struct mutex_test mt = { .kt = kt };
+
+	fr_mutex_init(&mt.m);
+	KT_EXPECT(fr_mutex_trylock(&mt.m));
+	KT_EXPECT(!fr_mutex_trylock(&mt.m)); /* not recursive */
+	KT_EXPECT(start_tasks(&mt.join, 1, trylock_fn, &mt));
+	kt_join_wait(kt, &mt.join);
+	KT_EXPECT_EQ(mt.got, 0);
+	fr_mutex_unlock(&mt.m);
+	/* free again: another task takes it */
+	KT_EXPECT(start_tasks(&mt.join, 1, trylock_fn, &mt));
+	kt_join_wait(kt, &mt.join);
+	KT_EXPECT_EQ(mt.got, 1);
+	KT_EXPECT(fr_mutex_trylock(&mt.m));
+	fr_mutex_unlock(&mt.m);
+}
+
+#define MUTEX_TASKS 4
+#define MUTEX_ROUNDS 25
+
+static void mutex_counter_fn(void *arg)
+{
+	struct mutex_test *mt = arg;
+
+	for (int i = 0; i < MUTEX_ROUNDS; i++) {
+		unsigned in, v;
+
+		if (!fr_mutex_trylock(&mt->m)) {
+			INC(mt->contended);
+			fr_mutex_lock(&mt->m);
+		}
+		in = INC(mt->inside);
+		if (in > RD(mt->max_inside))
+			WR(mt->max_inside, in);
+		/* hold it across switches: the others must wait */
+		v = RD(mt->counter);
+		fr_task_yield();
+		fr_task_yield();
+		WR(mt->counter, v + 1);
+		__atomic_sub_fetch(&mt->inside, 1, __ATOMIC_ACQ_REL);
+		fr_mutex_unlock(&mt->m);
+		fr_task_yield();
+	}
+	kt_join_done(&mt->join);
+}
+
+/*
+ * Tasks that yield while holding the mutex: only one is ever inside, and
+ * no update of the counter is lost.  They start while the test holds the
+ * mutex, so each of them finds it taken and sleeps on it at least once.
+ */
+KTEST(sync, mutex_contention)
+{
+	struct mutex_test mt = { .kt = kt };
+
+	fr_mutex_init(&mt.m);
+	fr_mutex_lock(&mt.m);
+	KT_EXPECT(start_tasks(&mt.join, MUTEX_TASKS, mutex_counter_fn, &mt));
+	KT_EXPECT(KT_YIELD_UNTIL(RD(mt.contended) == MUTEX_TASKS));
+	KT_EXPECT_EQ(RD(mt.counter), 0);
+	fr_mutex_unlock(&mt.m);
+	kt_join_wait(kt, &mt.join);
+	KT_EXPECT_EQ(mt.counter, MUTEX_TASKS * MUTEX_ROUNDS);
+	KT_EXPECT_EQ(mt.max_inside, 1);
+	KT_EXPECT(mt.contended >= MUTEX_TASKS);
+	KT_EXPECT(fr_mutex_trylock(&mt.m)); /* left unlocked */
+	fr_mutex_unlock(&mt.m);
+}
+
+static void mutex_waiter_fn(void *arg)
+{
+	struct mutex_test *mt = arg;
+
+	fr_mutex_lock(&mt->m);
+	INC(mt->got);
+	fr_mutex_unlock(&mt->m);
+	kt_join_done(&mt->join);
+}
+
+/* A task blocked on a mutex sleeps until the holder unlocks it. */
+KTEST(sync, mutex_blocks_until_unlock)
+{
+	struct mutex_test mt = { .kt = kt };
+
+	fr_mutex_init(&mt.m);
+	fr_mutex_lock(&mt.m);
+	KT_EXPECT(start_tasks(&mt.join, 2, mutex_waiter_fn, &mt));
+	for (int i = 0; i < 20; i++)
+		fr_task_yield();
+	KT_EXPECT_EQ(RD(mt.got), 0);
+	fr_mutex_unlock(&mt.m);
+	kt_join_wait(kt, &mt.join);
+	KT_EXPECT_EQ(RD(mt.got), 2);
+}
+
+/* ---- wait queues ---- */
+
+struct wq_test {
+	struct fr_ktest_ctx *kt;
+	struct fr_waitqueue wq;
+	struct kt_join join;
+	unsigned asleep, woke;
+};
+
+/* Sleep once on the queue (no condition), count the wake-up. */
+static void sleep_once_fn(void *arg)
+{
+	struct wq_test *w = arg;
+	struct fr_wait_node node = { .task = NULL };
+
+	fr_wait_prepare(&w->wq, &node);
+	INC(w->asleep);
+	fr_wait_sleep();
+	fr_wait_finish(&w->wq, &node);
+	INC(w->woke);
+	kt_join_done(&w->join);
+}
+
+KTEST(sync, wake_one_then_all)
+{
+	struct wq_test w = { .kt = kt };
+
+	fr_waitqueue_init(&w.wq);
+	KT_EXPECT_EQ(fr_wake_one(&w.wq), 0);
+	KT_EXPECT_EQ(fr_wake_all(&w.wq), 0);
+	KT_EXPECT(start_tasks(&w.join, 3, sleep_once_fn, &w));
+	KT_EXPECT(KT_YIELD_UNTIL(RD(w.asleep) == 3));
+	KT_EXPECT_EQ(RD(w.woke), 0);
+	KT_EXPECT_EQ(fr_wake_one(&w.wq), 1);
+	KT_EXPECT(KT_YIELD_UNTIL(RD(w.woke) == 1));
+	for (int i = 0; i < 10; i++)
+		fr_task_yield();
+	KT_EXPECT_EQ(RD(w.woke), 1); /* only one */
+	KT_EXPECT_EQ(fr_wake_all(&w.wq), 2);
+	kt_join_wait(kt, &w.join);
+	KT_EXPECT_EQ(RD(w.woke), 3);
+	KT_EXPECT_EQ(fr_wake_all(&w.wq), 0);
+}
+
+/* Wakes a task that is still asleep after a deadline, and says so. */
+struct rescuer {
+	struct fr_task *victim;
+	struct kt_join join;
+	uint64_t deadline;
+	bool done, fired;
+};
+
+static void rescuer_fn(void *arg)
+{
+	struct rescuer *r = arg;
+
+	while (!RD(r->done) && fr_ticks() < r->deadline)
+		fr_task_yield();
+	if (!RD(r->done)) {
+		WR(r->fired, true);
+		fr_task_wake(r->victim);
+	}
+	kt_join_done(&r->join);
+}
+
+/*
+ * A wake-up that comes between fr_wait_prepare() and fr_wait_sleep() --
+ * here from the same CPU with interrupts off, as an interrupt handler's
+ * would -- makes fr_wait_sleep() return at once.  Were it lost, the task
+ * would sleep until the rescuer's deadline.
+ */
+KTEST(sync, no_lost_wakeup_before_sleep)
+{
+	struct rescuer r = { .victim = fr_task_current() };
+	struct fr_waitqueue wq;
+	struct fr_task *t;
+
+	fr_waitqueue_init(&wq);
+	r.deadline = fr_ticks() + 3 * FR_TICK_HZ;
+	kt_join_init(&r.join, 1);
+	t = fr_task_create("kt-rescuer", rescuer_fn, &r);
+	KT_ASSERT(t != NULL);
+	fr_task_start(t);
+	for (int round = 0; round < 20 && !RD(r.fired); round++) {
+		struct fr_wait_node node = { .task = NULL };
+		unsigned long flags;
+		unsigned woken;
+
+		fr_wait_prepare(&wq, &node);
+		flags = fr_irq_save();
+		woken = fr_wake_one(&wq);
+		fr_irq_restore(flags);
+		KT_EXPECT_EQ(woken, 1);
+		fr_wait_sleep();
+		fr_wait_finish(&wq, &node);
+	}
+	WR(r.done, true);
+	kt_join_wait(kt, &r.join);
+	KT_EXPECT(!RD(r.fired));
+}
+
+#define PINGPONG_ROUNDS 300
+
+struct turns {
+	struct fr_waitqueue wq[2];
+	struct kt_join join;
+	unsigned turn; /* whose turn: 0 or 1 */
+	unsigned rounds[2];
+};
+
+static void take_turns(struct turns *t, unsigned me)
+{
+	for (int i = 0; i < PINGPONG_ROUNDS; i++) {
+		FR_WAIT_EVENT(&t->wq[me], RD(t->turn) == me);
+		INC(t->rounds[me]);
+		WR(t->turn, 1 - me);
+		fr_wake_one(&t->wq[1 - me]);
+	}
+	kt_join_done(&t->join);
+}
+
+static void turn0_fn(void *arg)
+{
+	take_turns(arg, 0);
+}
+
+static void turn1_fn(void *arg)
+{
+	take_turns(arg, 1);
+}
+
+/* Two tasks hand a turn back and forth, each sleeping until it is its
+ * turn: a single lost wake-up would stop both. */
+KTEST(sync, no_lost_wakeup_pingpong)
+{
+	struct turns t = { .turn = 0 };
+	struct fr_task *a, *b;
+
+	fr_waitqueue_init(&t.wq[0]);
+	fr_waitqueue_init(&t.wq[1]);
+	kt_join_init(&t.join, 2);
+	/* the second one starts first, to sleep before its turn */
+	b = fr_task_create("kt-turn1", turn1_fn, &t);
+	a = fr_task_create("kt-turn0", turn0_fn, &t);
+	KT_ASSERT(a && b);
+	fr_task_start(b);
+	fr_task_start(a);
+	kt_join_wait(kt, &t.join);
+	KT_EXPECT_EQ(RD(t.rounds[0]), PINGPONG_ROUNDS);
+	KT_EXPECT_EQ(RD(t.rounds[1]), PINGPONG_ROUNDS);
+}
+
+/* A condition already true does not sleep at all. */
+KTEST(sync, wait_event_true_condition)
+{
+	struct fr_waitqueue wq;
+	uint64_t t0 = fr_ticks();
+	int ready = 1;
+
+	fr_waitqueue_init(&wq);
+	FR_WAIT_EVENT(&wq, ready == 1);
+	/* not left queued: nothing to wake */
+	KT_EXPECT_EQ(fr_wake_all(&wq), 0);
+	KT_EXPECT(fr_ticks() - t0 < FR_TICK_HZ);
+	KT_EXPECT(!fr_task_wake(fr_task_current()));
+}
