@@ -90,7 +90,7 @@ $(B)/demo/%.c.o: demo/%.c $(UAPI_STAMP)
 	@$(CC) $(KCFLAGS) -c $< -o $@
 
 # The system-call table is generated from Linux's syscall_64.tbl form.
-$(B)/kernel/syscall/table.h $(B)/kernel/syscall/table.c: kernel/syscall/syscall_64.tbl tools/gen-syscalls.sh
+$(B)/kernel/syscall/table.h $(B)/kernel/syscall/table.c &: kernel/syscall/syscall_64.tbl tools/gen-syscalls.sh
 	@mkdir -p $(dir $@)
 	bash tools/gen-syscalls.sh $< $(B)/kernel/syscall
 
@@ -174,5 +174,9 @@ test: all $(B)/initramfs.cpio $(B)/demo/initramfs.cpio $(B)/trellis.iso
 
 clean:
 	rm -rf $(B)
+
+include frame/hosted/hosted.mk
+
+include tools/checks.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

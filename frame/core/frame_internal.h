@@ -1,7 +1,10 @@
 /*
- * Frame-private declarations shared by the frame's core and architecture
- * code: page metadata, tasks, per-CPU state and the hooks between them.
- * Services cannot include this header.
+ * Frame-private declarations shared by the frame's core and its targets
+ * (frame/arch/x86_64 for the kernel, frame/hosted for Linux user space):
+ * page metadata, tasks, per-CPU state and the hooks between them.  Each
+ * target provides "arch_frame.h" (its task context and stack size) and
+ * implements the functions marked "target" below.  Services cannot include
+ * this header.
  */
 #ifndef FRAME_CORE_FRAME_INTERNAL_H
 #define FRAME_CORE_FRAME_INTERNAL_H
@@ -15,6 +18,7 @@
 #include <frame/user.h>
 #include <frame/vm.h>
 #include <frame/cpu.h>
+#include "arch_frame.h"
 
 /* ---- physical memory ---- */
 
@@ -63,6 +67,19 @@ struct fr_page *pfn_to_page(fr_pfn_t pfn);
 /* The page of a direct-map address, or NULL. */
 struct fr_page *virt_to_page(const void *va);
 
+/* target: the physical range of the kernel image (empty when hosted). */
+void arch_kernel_phys_range(uint64_t *start, uint64_t *end);
+/* target: the page policy now owns the free pages (page tables may use it). */
+void paging_policy_ready(void);
+
+/*
+ * target: tell a memory checker that [addr, addr + len) of kernel memory
+ * must not be touched (freed heap slots, free pages) or may be again.
+ * Hosted under ASan this poisons the range; the kernel has no checker yet.
+ */
+void arch_mem_poison(const void *addr, size_t len);
+void arch_mem_unpoison(const void *addr, size_t len);
+
 /* Boot-time page allocator, before the policy is injected. */
 uint64_t boot_alloc_pages(size_t n);
 
@@ -91,22 +108,15 @@ struct boot_info {
 };
 extern struct boot_info boot_info;
 
-/* ---- paging ---- */
+/* ---- address spaces and kernel stacks (target) ---- */
 
-void paging_init(void);
-/* Map 4 KiB kernel pages (stacks); flags are PTE bits. */
-int kernel_map_page(uint64_t va, uint64_t pa, uint64_t flags);
-void kernel_unmap_page(uint64_t va);
-uint64_t kernel_pml4_pa(void);
+/* Load @vs (NULL: kernel only) on this CPU.  Interrupts off. */
 void vm_space_switch_to_task(struct fr_vm_space *vs);
-/* A kernel stack with a guard page below; returns 0 or -ENOMEM. */
+/* A TASK_STACK_SIZE kernel stack with a guard page below; 0 or -ENOMEM. */
 int kstack_alloc(uint64_t *bottom, unsigned *slot);
 void kstack_free(unsigned slot);
 
 /* ---- tasks and CPUs ---- */
-
-#define TASK_STACK_SIZE (16 * 1024)
-#define BOOT_STACK_BYTES (16 * 1024)
 
 enum task_state {
 	TASK_NEW,
@@ -117,8 +127,8 @@ enum task_state {
 };
 
 struct fr_task {
-	uint64_t saved_rsp; /* while switched out */
-	uint64_t stack_bottom;
+	struct arch_task arch; /* saved CPU context; the target's */
+	uint64_t stack_bottom; /* lowest address of its TASK_STACK_SIZE stack */
 	unsigned stack_slot;
 	enum task_state state; /* guarded by sched_lock */
 	bool on_rq;	       /* queued in the policy; sched_lock */
@@ -131,7 +141,6 @@ struct fr_task {
 	void *data;
 	struct fr_vm_space *vs; /* address space to activate */
 	char name[16];
-	uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
 struct percpu {
@@ -150,52 +159,57 @@ struct percpu {
 	struct fr_task *prev_dead; /* to reap after a switch */
 };
 
+/* target: this CPU's block. */
 struct percpu *this_cpu(void);
 void percpu_init_boot(void);
 void task_init_boot(void);
+/* A secondary CPU's first context becomes its idle task and idles. */
+FR_NORETURN void task_run_secondary_cpu(void);
+/* First code of every task, on its own stack (called by the target). */
+FR_NORETURN void task_entry(struct fr_task *task);
 void sched_tick(void);
 void schedule(void);
+/* target: enable interrupts on this CPU. */
 void arch_irq_enable(void);
-void arch_fpu_save(uint8_t *area);
-void arch_fpu_restore(const uint8_t *area);
-void arch_fpu_init_state(uint8_t *area);
 
-/* ---- traps ---- */
+/*
+ * The task context switch, provided by the target.
+ *
+ * arch_task_setup - prepare a new task (stack_bottom set) so that the
+ *   first switch to it runs task_entry(task) on its stack.
+ * arch_task_adopt_current - make @task describe the context already running
+ *   on this CPU (the boot stack, or a secondary CPU's first stack).
+ * arch_task_switch - save @prev's context and resume @next; returns when
+ *   @prev is resumed.  Interrupts off, sched_lock held; @prev may be
+ *   TASK_DEAD, in which case it never resumes.
+ * arch_task_release - free what arch_task_setup made, for a dead task that
+ *   no CPU runs any more (called before its stack is freed).
+ */
+void arch_task_setup(struct fr_task *task);
+void arch_task_adopt_current(struct fr_task *task);
+void arch_task_switch(struct fr_task *prev, struct fr_task *next);
+void arch_task_release(struct fr_task *task);
 
-struct trapframe {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error_code;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
+/* target: the scheduling policy is installed: other CPUs may start. */
+void arch_scheduler_ready(void);
+/* target: a task was queued: wake CPUs that idle (a reschedule IPI). */
+void arch_kick_idle_cpus(void);
+/*
+ * target: a point where pending interrupts may be taken when enabled.
+ * Interrupts are asynchronous in the kernel (nothing to do); the hosted
+ * target delivers them only at such safe points.
+ */
+void arch_irq_poll(void);
 
-void gdt_init(void);
-void idt_init(void);
-void syscall_init(void);
-void pic_init(void);
-void pit_init(void);
-void pic_unmask(unsigned line);
-void pic_mask(unsigned line);
-void pic_eoi(unsigned line);
-void irq_dispatch(unsigned line);
-void timer_irq(void);
-bool user_fault_fixup(struct trapframe *tf, uint64_t addr);
+/* ---- faults ---- */
+
+/* target: print the call chain from frame @rbp, starting at @rip. */
 void dump_backtrace(uint64_t rbp, uint64_t rip);
-const char *ksym_lookup(uint64_t addr, uint64_t *offset);
-
-/* entry.S */
-uint64_t arch_user_enter(struct fr_user_regs *regs);
-FR_NORETURN void arch_return_to_kernel(uint64_t reason);
-void arch_switch(uint64_t *save_rsp, uint64_t new_rsp);
-void arch_task_trampoline(void);
-int arch_copy_user(void *dst, const void *src, size_t len);
-int arch_fill_user(void *dst, int byte, size_t len);
-int64_t arch_strnlen_user(const void *src, size_t max);
-extern uint64_t arch_isr_stubs[];
-void arch_syscall_entry(void);
+/* Report the end of a panic and power off with status 3. */
+FR_NORETURN void panic_stop(void);
 
 /* ---- console ---- */
-void serial_init(void);
-void arch_console_putc(char c);
+/* target: write raw bytes to the console device. */
+void arch_console_write(const char *buf, size_t len);
 
 #endif

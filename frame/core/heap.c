@@ -46,6 +46,7 @@ struct fr_slab *fr_slab_create(size_t slot_size)
 	p->refcount = 0; /* slots in use */
 	p->word = 0;
 	memset(p->slab_used, 0, sizeof(p->slab_used));
+	arch_mem_poison(page_address(p), FR_PAGE_SIZE); /* no slot in use */
 	return (struct fr_slab *)p;
 }
 
@@ -108,12 +109,16 @@ static void *slab_take(size_t size)
 	}
 	cap = slab_capacity(p);
 	for (unsigned i = 0; i < cap; i++) {
+		uint8_t *slot = (uint8_t *)page_address(p) + i * p->slot_size;
+
 		if (p->slab_used[i / 64] & (1UL << (i % 64)))
 			continue;
 		p->slab_used[i / 64] |= 1UL << (i % 64);
 		p->refcount++;
 		heap_policy->taken(slab, p->refcount == cap);
-		return (uint8_t *)page_address(p) + i * p->slot_size;
+		/* only the bytes asked for: the rest of the slot stays out */
+		arch_mem_unpoison(slot, size);
+		return slot;
 	}
 	fr_printk("heap: policy picked a full slab: refused\n");
 	return NULL;
@@ -130,13 +135,18 @@ void *fr_kmalloc(size_t size)
 		unsigned order = 0;
 		struct fr_page *p;
 
-		while ((FR_PAGE_SIZE << order) < size)
+		/* stop before the shift overflows (sizes above 2^63 looped
+		 * forever); pages_alloc refuses orders above its largest */
+		while ((FR_PAGE_SIZE << order) < size &&
+		       order < 63 - FR_PAGE_SHIFT)
 			order++;
 		p = pages_alloc(order, PAGE_HEAP_TAIL);
 		if (!p)
 			return NULL;
 		p->type = PAGE_HEAP_LARGE;
 		p->order = order;
+		arch_mem_poison((uint8_t *)page_address(p) + size,
+				(FR_PAGE_SIZE << order) - size);
 		return page_address(p);
 	}
 	irq = fr_spin_lock_irqsave(&heap_lock);
@@ -178,6 +188,7 @@ void fr_kfree(const void *ptr)
 
 			p->slab_used[i / 64] &= ~bit;
 			p->refcount--;
+			arch_mem_poison(ptr, p->slot_size);
 			heap_policy->freed((struct fr_slab *)p, was_full);
 			fr_spin_unlock_irqrestore(&heap_lock, irq);
 			return;

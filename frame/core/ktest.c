@@ -15,7 +15,8 @@ bool fr_ktest_check(struct fr_ktest_ctx *kt, bool ok, const char *what,
 		    const char *file, int line)
 {
 	if (!ok) {
-		kt->failed_checks++;
+		/* checks may fail in tasks on other CPUs */
+		__atomic_add_fetch(&kt->failed_checks, 1, __ATOMIC_RELAXED);
 		fr_printk("#   check failed: %s (%s:%d)\n", what, file, line);
 	}
 	return ok;
@@ -25,24 +26,22 @@ bool fr_ktest_check_eq(struct fr_ktest_ctx *kt, int64_t a, int64_t b,
 		       const char *what, const char *file, int line)
 {
 	if (a != b) {
-		kt->failed_checks++;
+		__atomic_add_fetch(&kt->failed_checks, 1, __ATOMIC_RELAXED);
 		fr_printk("#   check failed: %s: %ld != %ld (%s:%d)\n", what, a,
 			  b, file, line);
 	}
 	return a == b;
 }
 
+/* Whether "suite.name" starts with @filter. */
 static bool matches(const struct fr_ktest *t, const char *filter)
 {
-	size_t n = strlen(t->suite);
+	size_t n = strlen(t->suite), f = strlen(filter);
 
-	if (!*filter)
-		return true;
-	if (strncmp(filter, t->suite, n) != 0)
-		return strncmp(filter, t->suite, strlen(filter)) == 0;
-	if (!filter[n])
-		return true;
-	return filter[n] == '.' && strcmp(filter + n + 1, t->name) == 0;
+	if (f <= n)
+		return strncmp(filter, t->suite, f) == 0;
+	return strncmp(filter, t->suite, n) == 0 && filter[n] == '.' &&
+	       strncmp(filter + n + 1, t->name, f - n - 1) == 0;
 }
 
 int fr_ktest_run(const char *filter)
@@ -60,6 +59,8 @@ int fr_ktest_run(const char *filter)
 		if (!matches(t, filter))
 			continue;
 		total++;
+		/* names the test a crash or a sanitizer report happens in */
+		fr_printk("# %s.%s\n", t->suite, t->name);
 		t->fn(&kt);
 		if (kt.failed_checks)
 			failed++;

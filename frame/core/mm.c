@@ -16,9 +16,6 @@ static uint64_t stat_total, stat_free, stat_reserved;
 
 #define MAX_ORDER 10
 
-void arch_kernel_phys_range(uint64_t *start, uint64_t *end);
-void paging_policy_ready(void);
-
 struct fr_page *pfn_to_page(fr_pfn_t pfn)
 {
 	return pfn < page_max_pfn ? &page_meta[pfn] : NULL;
@@ -210,6 +207,7 @@ struct fr_page *pages_alloc(unsigned order, enum page_type type)
 			}
 			stat_free -= n;
 			page = &page_meta[pfn];
+			arch_mem_unpoison(page_address(page), n * FR_PAGE_SIZE);
 		}
 	}
 	fr_spin_unlock_irqrestore(&page_lock, irq);
@@ -237,6 +235,8 @@ void pages_free(struct fr_page *page, unsigned order)
 		page_meta[p].refcount = 0;
 		page_meta[p].word = 0;
 	}
+	/* a free page is the policy's: nobody may touch its content */
+	arch_mem_poison(page_address(page), n * FR_PAGE_SIZE);
 	stat_free += n;
 	page_policy->add_free(pfn, order);
 	fr_spin_unlock_irqrestore(&page_lock, irq);
@@ -359,7 +359,11 @@ void fr_segment_free(struct fr_segment *seg)
 
 void fr_mem_stats(struct fr_mem_stats *out)
 {
+	/* the counters change under the page lock, on any CPU */
+	unsigned long irq = fr_spin_lock_irqsave(&page_lock);
+
 	out->total = stat_total;
 	out->free = stat_free;
 	out->reserved = stat_reserved;
+	fr_spin_unlock_irqrestore(&page_lock, irq);
 }

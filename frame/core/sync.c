@@ -18,20 +18,21 @@ void fr_spin_lock(struct fr_spinlock *lock)
 		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
 			fr_cpu_relax();
 	}
-	lock->owner = me;
+	/* owner is read by CPUs spinning on the lock: atomic accesses */
+	__atomic_store_n(&lock->owner, me, __ATOMIC_RELAXED);
 }
 
 bool fr_spin_trylock(struct fr_spinlock *lock)
 {
 	if (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		return false;
-	lock->owner = fr_cpu_id() + 1;
+	__atomic_store_n(&lock->owner, fr_cpu_id() + 1, __ATOMIC_RELAXED);
 	return true;
 }
 
 void fr_spin_unlock(struct fr_spinlock *lock)
 {
-	lock->owner = 0;
+	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 }
 
@@ -52,7 +53,8 @@ void fr_spin_unlock_irqrestore(struct fr_spinlock *lock, unsigned long flags)
 bool fr_spin_held(const struct fr_spinlock *lock)
 {
 	return __atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
-	       lock->owner == fr_cpu_id() + 1;
+	       __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) ==
+		       fr_cpu_id() + 1;
 }
 
 void fr_waitqueue_init(struct fr_waitqueue *wq)
@@ -151,7 +153,12 @@ bool fr_mutex_trylock(struct fr_mutex *m)
 
 void fr_mutex_lock(struct fr_mutex *m)
 {
-	if (m->owner == fr_task_current())
+	/* owner under the lock: an unlock on another CPU writes it */
+	unsigned long irq = fr_spin_lock_irqsave(&m->lock);
+	bool mine = m->owner == fr_task_current();
+
+	fr_spin_unlock_irqrestore(&m->lock, irq);
+	if (mine)
 		fr_panic("mutex %p locked twice by task %s", m,
 			 fr_task_name(fr_task_current()));
 	FR_WAIT_EVENT(&m->waiters, fr_mutex_trylock(m));

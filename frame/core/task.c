@@ -13,8 +13,6 @@ static const struct fr_sched_policy *sched_policy;
 static struct fr_spinlock sched_lock = FR_SPINLOCK_INIT;
 static struct fr_task boot_task;
 
-extern uint8_t fr_boot_stack_bottom[];
-
 void task_init_boot(void)
 {
 	struct percpu *cpu = this_cpu();
@@ -22,8 +20,7 @@ void task_init_boot(void)
 	str_copy(boot_task.name, "boot", sizeof(boot_task.name));
 	boot_task.state = TASK_RUNNING;
 	boot_task.on_cpu = cpu->id;
-	boot_task.stack_bottom = (uint64_t)fr_boot_stack_bottom + FR_PAGE_SIZE;
-	arch_fpu_init_state(boot_task.fpu);
+	arch_task_adopt_current(&boot_task);
 	cpu->current = &boot_task;
 }
 
@@ -55,7 +52,6 @@ static void idle_loop(void *arg)
 static struct fr_task *task_alloc(const char *name, fr_task_fn fn, void *arg)
 {
 	struct fr_task *t = FR_NEW(struct fr_task);
-	uint64_t *sp;
 
 	if (!t)
 		return NULL;
@@ -68,13 +64,7 @@ static struct fr_task *task_alloc(const char *name, fr_task_fn fn, void *arg)
 	t->arg = arg;
 	t->state = TASK_NEW;
 	t->on_cpu = -1;
-	arch_fpu_init_state(t->fpu);
-	/* the frame arch_switch pops: r15 r14 r13 r12 rbp rbx, then ret */
-	sp = (uint64_t *)(t->stack_bottom + TASK_STACK_SIZE - 72);
-	memset(sp, 0, 72);
-	sp[3] = (uint64_t)t; /* r12 */
-	sp[6] = (uint64_t)arch_task_trampoline;
-	t->saved_rsp = (uint64_t)sp;
+	arch_task_setup(t);
 	return t;
 }
 
@@ -90,7 +80,27 @@ int fr_inject_scheduler(const struct fr_sched_policy *policy)
 	cpu->idle->is_idle = true;
 	cpu->idle->state = TASK_RUNNABLE;
 	sched_policy = policy;
+	arch_scheduler_ready();
 	return 0;
+}
+
+void task_run_secondary_cpu(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct fr_task *idle = FR_NEW(struct fr_task);
+
+	if (!idle)
+		fr_panic("CPU %u: no memory for its idle task", cpu->id);
+	str_copy(idle->name, "idle", sizeof(idle->name));
+	idle->is_idle = true;
+	idle->state = TASK_RUNNING;
+	idle->on_cpu = cpu->id;
+	arch_task_adopt_current(idle);
+	cpu->idle = idle;
+	cpu->current = idle;
+	arch_irq_enable();
+	idle_loop(NULL);
+	fr_panic("CPU %u: idle loop returned", cpu->id);
 }
 
 struct fr_task *fr_task_create(const char *name, fr_task_fn fn, void *arg)
@@ -108,6 +118,7 @@ static void enqueue_locked(struct fr_task *t)
 	sched_policy->enqueue(t, 0);
 	if (this_cpu()->current->is_idle)
 		this_cpu()->need_resched = true;
+	arch_kick_idle_cpus();
 }
 
 void fr_task_start(struct fr_task *task)
@@ -130,12 +141,12 @@ static void finish_switch(void)
 	cpu->prev_dead = NULL;
 	fr_spin_unlock(&sched_lock);
 	if (prev) {
+		arch_task_release(prev);
 		kstack_free(prev->stack_slot);
 		fr_kfree(prev);
 	}
 }
 
-void task_entry(struct fr_task *task);
 void task_entry(struct fr_task *task)
 {
 	finish_switch();
@@ -176,11 +187,9 @@ void schedule(void)
 		prev->on_cpu = -1;
 		if (prev->state == TASK_DEAD)
 			cpu->prev_dead = prev;
-		arch_fpu_save(prev->fpu);
-		arch_fpu_restore(next->fpu);
 		vm_space_switch_to_task(next->vs);
 		cpu->current = next;
-		arch_switch(&prev->saved_rsp, next->saved_rsp);
+		arch_task_switch(prev, next);
 		finish_switch();
 	} else {
 		fr_spin_unlock(&sched_lock);
@@ -238,8 +247,12 @@ void task_set_sleeping(bool sleeping)
 bool task_is_sleeping(void);
 bool task_is_sleeping(void)
 {
-	return __atomic_load_n(&this_cpu()->current->state, __ATOMIC_ACQUIRE) ==
-	       TASK_SLEEPING;
+	/* under the lock: fr_task_wake() on another CPU writes the state */
+	unsigned long irq = fr_spin_lock_irqsave(&sched_lock);
+	bool sleeping = this_cpu()->current->state == TASK_SLEEPING;
+
+	fr_spin_unlock_irqrestore(&sched_lock, irq);
+	return sleeping;
 }
 
 void sched_tick(void)
@@ -257,6 +270,7 @@ void sched_tick(void)
 
 bool fr_task_need_resched(void)
 {
+	arch_irq_poll();
 	return this_cpu()->need_resched;
 }
 
@@ -283,6 +297,7 @@ void fr_task_post_event(struct fr_task *task)
 
 bool fr_task_event_pending(void)
 {
+	arch_irq_poll();
 	return __atomic_load_n(&this_cpu()->current->event_pending,
 			       __ATOMIC_ACQUIRE);
 }

@@ -4,7 +4,7 @@
  */
 #include "arch.h"
 #include "x86.h"
-#include "frame_internal.h"
+#include "x86_internal.h"
 #include <libs/string.h>
 
 struct tss {

@@ -6,7 +6,7 @@
  */
 #include "arch.h"
 #include "x86.h"
-#include "frame_internal.h"
+#include "x86_internal.h"
 #include <frame/vm.h>
 #include <libs/string.h>
 
@@ -31,7 +31,6 @@ static bool policy_ready;
 
 extern uint8_t __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern uint8_t __data_start[], __data_end[], __kernel_end[];
-extern uint8_t fr_boot_stack_bottom[];
 
 void *phys_to_virt(uint64_t pa)
 {
@@ -146,7 +145,6 @@ void paging_init(void)
 }
 
 /* Called once the page policy owns the free pages. */
-void paging_policy_ready(void);
 void paging_policy_ready(void)
 {
 	policy_ready = true;
@@ -433,6 +431,19 @@ int fr_vm_space_read(struct fr_vm_space *vs, fr_uaddr_t va, void *dst,
 		     size_t len)
 {
 	return vm_space_copy(vs, va.addr, dst, len, false);
+}
+
+/* No KASAN yet: nothing watches kernel memory accesses. */
+void arch_mem_poison(const void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+}
+
+void arch_mem_unpoison(const void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
 }
 
 struct fr_page *virt_to_page(const void *va)

@@ -4,7 +4,7 @@
  * handed to services through fr_irq_register().
  */
 #include "x86.h"
-#include "frame_internal.h"
+#include "x86_internal.h"
 #include <frame/irq.h>
 #include <frame/timer.h>
 

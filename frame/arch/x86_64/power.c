@@ -4,7 +4,7 @@
  * halts.
  */
 #include "x86.h"
-#include "frame_internal.h"
+#include "x86_internal.h"
 #include <frame/power.h>
 
 void fr_poweroff(int code)

@@ -5,7 +5,7 @@
  */
 #include "arch.h"
 #include "x86.h"
-#include "frame_internal.h"
+#include "x86_internal.h"
 #include <frame/boot.h>
 #include <frame/power.h>
 #include <frame/timer.h>
@@ -146,7 +146,6 @@ void fr_arch_start(uint32_t magic, uint32_t info_pa)
 _Static_assert(BOOT_STACK_SIZE == BOOT_STACK_BYTES, "boot stack size");
 
 extern uint8_t __boot_start[], __kernel_end[];
-void arch_kernel_phys_range(uint64_t *start, uint64_t *end);
 void arch_kernel_phys_range(uint64_t *start, uint64_t *end)
 {
 	*start = (uint64_t)__boot_start;

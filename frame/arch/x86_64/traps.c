@@ -7,7 +7,7 @@
  */
 #include "arch.h"
 #include "x86.h"
-#include "frame_internal.h"
+#include "x86_internal.h"
 #include <frame/user.h>
 #include <frame/power.h>
 #include <libs/string.h>
@@ -50,8 +50,6 @@ static void dump_regs(const struct trapframe *tf)
 	fr_printk("R13: %016lx R14: %016lx R15: %016lx\n", tf->r13, tf->r14,
 		  tf->r15);
 }
-
-FR_NORETURN void panic_stop(void);
 
 static FR_NORETURN void kernel_fault(struct trapframe *tf)
 {
@@ -275,7 +273,9 @@ int64_t fr_strncpy_from_user(char *dst, fr_uaddr_t src, size_t size)
 		return n;
 	if ((size_t)n == max)
 		return max == size ? -ENAMETOOLONG : -EFAULT;
-	if (arch_copy_user(dst, (const void *)src.addr, n + 1))
+	if (arch_copy_user(dst, (const void *)src.addr, n))
 		return -EFAULT;
+	/* not copied: another thread may have changed it since the scan */
+	dst[n] = '\0';
 	return n;
 }

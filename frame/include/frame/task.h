@@ -64,6 +64,21 @@ struct fr_task *fr_task_create(const char *name, fr_task_fn fn, void *arg)
 	FR_MUST_CHECK;
 
 /*
+ * FR_TASK_CREATE - fr_task_create() with a typed argument: @fn takes a
+ * pointer of @arg's type (checked at compile time), so that services need
+ * not convert the void pointer themselves.
+ */
+#define FR_TASK_CREATE(name, fn, arg)                                          \
+	({                                                                     \
+		_Static_assert(__builtin_types_compatible_p(                   \
+				       __typeof__(&(fn)),                      \
+				       void (*)(__typeof__(arg))),             \
+			       "FR_TASK_CREATE: " #fn                          \
+			       " must take the type of " #arg);                \
+		fr_task_create((name), (fr_task_fn)(fn), (arg));               \
+	})
+
+/*
  * fr_task_start - make a new task runnable.  Context: any.
  */
 void fr_task_start(struct fr_task *task);

@@ -24,8 +24,20 @@
 #define FR_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define FR_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/*
+ * FR_CAPABILITY marks a struct as a capability type: outside the frame its
+ * members may not be read or written, it may not be built from an
+ * initializer list, and no union may hold it (tools/safec/check.py).  The
+ * mark is an annotation that only the checker's compiler sees.
+ */
+#ifdef __clang__
+#define FR_CAPABILITY __attribute__((annotate("fr_capability")))
+#else
+#define FR_CAPABILITY
+#endif
+
 /* A user-space virtual address: never a pointer the kernel may follow. */
-typedef struct {
+typedef struct FR_CAPABILITY {
 	uint64_t addr;
 } fr_uaddr_t;
 
@@ -40,7 +52,7 @@ static inline fr_uaddr_t fr_uaddr_add(fr_uaddr_t u, uint64_t off)
 }
 
 /* A physical address. */
-typedef struct {
+typedef struct FR_CAPABILITY {
 	uint64_t addr;
 } fr_paddr_t;
 

@@ -1,0 +1,69 @@
+/*
+ * Declarations shared by the x86-64 target's files only: descriptor
+ * tables, traps, the PIC and PIT, kernel page tables, the serial port and
+ * the entry code in entry.S.  Frame-private.
+ */
+#ifndef FRAME_ARCH_X86_64_X86_INTERNAL_H
+#define FRAME_ARCH_X86_64_X86_INTERNAL_H
+
+#include "frame_internal.h"
+
+#define BOOT_STACK_BYTES (16 * 1024)
+extern uint8_t fr_boot_stack_bottom[];
+
+/* ---- paging ---- */
+
+void paging_init(void);
+/* Map 4 KiB kernel pages (stacks); flags are PTE bits. */
+int kernel_map_page(uint64_t va, uint64_t pa, uint64_t flags);
+void kernel_unmap_page(uint64_t va);
+uint64_t kernel_pml4_pa(void);
+
+/* ---- FPU state (FXSAVE areas) ---- */
+
+void arch_fpu_save(uint8_t *area);
+void arch_fpu_restore(const uint8_t *area);
+void arch_fpu_init_state(uint8_t *area);
+
+/* ---- traps ---- */
+
+struct trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+void gdt_init(void);
+void idt_init(void);
+void syscall_init(void);
+void pic_init(void);
+void pit_init(void);
+void pic_unmask(unsigned line);
+void pic_mask(unsigned line);
+void pic_eoi(unsigned line);
+void irq_dispatch(unsigned line);
+void timer_irq(void);
+bool user_fault_fixup(struct trapframe *tf, uint64_t addr);
+
+/* entry.S */
+uint64_t arch_user_enter(struct fr_user_regs *regs);
+FR_NORETURN void arch_return_to_kernel(uint64_t reason);
+void arch_switch(uint64_t *save_rsp, uint64_t new_rsp);
+void arch_task_trampoline(void);
+int arch_copy_user(void *dst, const void *src, size_t len);
+int arch_fill_user(void *dst, int byte, size_t len);
+int64_t arch_strnlen_user(const void *src, size_t max);
+extern uint64_t arch_isr_stubs[];
+void arch_syscall_entry(void);
+
+/* ---- console ---- */
+
+void serial_init(void);
+void serial_putc(char c);
+
+/* ---- symbols for backtraces ---- */
+
+const char *ksym_lookup(uint64_t addr, uint64_t *offset);
+
+#endif
