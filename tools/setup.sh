@@ -10,6 +10,7 @@ PKGS=(
     musl-tools busybox-static cpio
     linux-image-amd64
     gdb manpages-dev cloc
+    clang-14 python3
 )
 
 missing=()

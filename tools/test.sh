@@ -4,6 +4,9 @@
 # status is non-zero when anything failed.  Every QEMU run has a timeout and
 # its console is checked for a kernel panic; logs of failures are shown.
 #
+#   check/...        static checks of the framekernel boundary: safe C,
+#                    frame exports, component policy, frame API contract,
+#                    TCB figures (tools/checks.mk)
 #   KTESTs           the unit tests inside the kernel (boot with "ktest")
 #   trellis/NAME     each regression program as PID 1 on Trellis
 #   linux/NAME       the same programs on the Debian Linux kernel (oracle)
@@ -11,6 +14,8 @@
 #   fault/KIND       a deliberate kernel fault prints a symbolized backtrace
 #   demo/mini        the minimal kernel runs its user program
 #   iso/boot         the GRUB ISO boots like `-kernel`
+#   hosted/...       the hosted target: KTESTs under ASan+UBSan and TSan,
+#                    frame parity, expected-failure fixtures (hosted.mk)
 #
 # Environment: B (build dir), ONLY (run only the groups whose name is listed,
 # e.g. ONLY="ktest trellis"), TIMEOUT (seconds per boot, default 60).
@@ -60,6 +65,32 @@ init_status() {
 }
 
 panicked() { grep -q 'KERNEL PANIC' "$1"; }
+
+# ---- static checks of the framekernel boundary (tools/checks.mk) ----------
+# Safe-C rules on the services' sources, the frame's exports at link time,
+# the component policy on the objects, the frame API contract, each with
+# fixtures that must be rejected; the TCB figures as "#" lines.  `make
+# checks` prints "ok - NAME" / "not ok - NAME (why)" lines; a failure that
+# prints none is one failure.
+if want checks; then
+    log=$logdir/checks.log
+    make -s --no-print-directory B="$B" checks >"$log" 2>&1
+    rc=$?
+    while IFS= read -r line; do
+        case "$line" in
+            "ok - "*) ok "${line#ok - }" ;;
+            "not ok - "*)
+                rest=${line#not ok - }
+                why=${rest#* (}
+                not_ok "${rest%% (*}" "${why%)}" ;;
+            "#"*) echo "$line" ;;
+        esac
+    done <"$log"
+    if [ "$rc" != 0 ] && ! grep -q '^not ok - ' "$log"; then
+        not_ok "check/build" "make checks failed (exit $rc)" "$log"
+    fi
+fi
+# ---- end of the static checks -------------------------------------------------
 
 # ---- KTESTs in the kernel -------------------------------------------------
 if want ktest; then
@@ -212,6 +243,31 @@ if want iso; then
         ok "iso/boot"
     fi
 fi
+
+# ---- the hosted target (frame/hosted/hosted.mk, docs/hosted.md) -----------
+# KTESTs as a Linux process under ASan+UBSan, the task and lock KTESTs under
+# TSan on two CPU threads, frame parity, and fixtures that must be caught.
+# `make hosted-test` prints the same "ok - NAME" / "not ok - NAME (why)"
+# lines; a build failure that prints none is one failure.
+if want hosted; then
+    log=$logdir/hosted.log
+    make -s --no-print-directory B="$B" hosted-test >"$log" 2>&1
+    rc=$?
+    while IFS= read -r line; do
+        case "$line" in
+            "ok - "*) ok "${line#ok - }" ;;
+            "not ok - "*)
+                rest=${line#not ok - }
+                why=${rest#* (}
+                not_ok "${rest%% (*}" "${why%)}" ;;
+            "#"*) echo "$line" ;;
+        esac
+    done <"$log"
+    if [ "$rc" != 0 ] && ! grep -q '^not ok - ' "$log"; then
+        not_ok "hosted/build" "make hosted-test failed (exit $rc)" "$log"
+    fi
+fi
+# ---- end of the hosted target ------------------------------------------------
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
