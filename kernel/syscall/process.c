@@ -31,7 +31,13 @@ long sys_gettid(const struct syscall_args *a)
 
 long sys_getppid(const struct syscall_args *a)
 {
-	return 0; /* init's parent */
+	struct process *p = current_process();
+	int ppid;
+
+	fr_mutex_lock(&process_tree_lock);
+	ppid = p->parent ? p->parent->pid : 0;
+	fr_mutex_unlock(&process_tree_lock);
+	return ppid;
 }
 
 long sys_getuid(const struct syscall_args *a)

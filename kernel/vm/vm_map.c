@@ -1,5 +1,7 @@
 /*
- * Virtual memory areas and demand paging (see vm/vm_map.h).
+ * Virtual memory areas, demand paging and copy-on-write (see vm/vm_map.h).
+ * A page mapped in more than one address space (after fork) is mapped
+ * read-only everywhere; the first write fault gives the writer its own copy.
  */
 #include <frame/heap.h>
 #include <frame/log.h>
@@ -143,6 +145,7 @@ int vm_map_protect(struct vm_map *map, uint64_t start, uint64_t len,
 		   unsigned prot)
 {
 	uint64_t end, a;
+	int err;
 
 	len = FR_ALIGN_UP(len, FR_PAGE_SIZE);
 	if (!range_ok(start, len))
@@ -161,7 +164,21 @@ int vm_map_protect(struct vm_map *map, uint64_t start, uint64_t len,
 	for (struct vma *v = map->areas; v; v = v->next)
 		if (v->start >= start && v->end <= end)
 			v->prot = prot;
-	return fr_vm_space_protect(map->space, fr_uaddr(start), len, prot);
+	err = fr_vm_space_protect(map->space, fr_uaddr(start), len, prot);
+	if (err || !(prot & FR_PROT_WRITE))
+		return err;
+	/* pages still shared with another space stay copy-on-write */
+	for (a = start; a < end; a += FR_PAGE_SIZE) {
+		struct fr_page *page;
+		unsigned cur;
+
+		page = fr_vm_space_query(map->space, fr_uaddr(a), &cur);
+		if (page && fr_page_refcount(page) > 1)
+			fr_vm_space_protect(map->space, fr_uaddr(a),
+					    FR_PAGE_SIZE,
+					    prot & ~FR_PROT_WRITE);
+	}
+	return 0;
 }
 
 uint64_t vm_map_find_free(struct vm_map *map, uint64_t len)
@@ -179,6 +196,65 @@ uint64_t vm_map_find_free(struct vm_map *map, uint64_t len)
 		if (!hit)
 			return start;
 		top = hit->start;
+	}
+	return 0;
+}
+
+/* A write to a present read-only page of a writable area. */
+static int break_cow(struct vm_map *map, uint64_t page_addr,
+		     struct fr_page *page, unsigned prot)
+{
+	struct fr_page *copy;
+	int err;
+
+	if (fr_page_refcount(page) == 1) /* the last sharer: take it over */
+		return fr_vm_space_protect(map->space, fr_uaddr(page_addr),
+					   FR_PAGE_SIZE, prot);
+	copy = fr_page_alloc(0);
+	if (!copy)
+		return -ENOMEM;
+	fr_page_copy(copy, page);
+	err = fr_vm_space_unmap(map->space, fr_uaddr(page_addr), FR_PAGE_SIZE);
+	if (!err)
+		err = fr_vm_space_map(map->space, fr_uaddr(page_addr), copy,
+				      prot);
+	fr_page_put(copy);
+	return err;
+}
+
+int vm_map_clone(struct vm_map *dst, struct vm_map *src)
+{
+	struct vma **tail = &dst->areas;
+
+	dst->brk_start = src->brk_start;
+	dst->brk = src->brk;
+	dst->mmap_top = src->mmap_top;
+	for (struct vma *v = src->areas; v; v = v->next) {
+		struct vma *nv = vma_new(v->start, v->end, v->prot, v->flags);
+
+		if (!nv)
+			return -ENOMEM;
+		nv->next = NULL;
+		*tail = nv;
+		tail = &nv->next;
+		for (uint64_t a = v->start; a < v->end; a += FR_PAGE_SIZE) {
+			unsigned prot;
+			struct fr_page *page = fr_vm_space_query(
+				src->space, fr_uaddr(a), &prot);
+			int err;
+
+			if (!page)
+				continue;
+			if ((prot & FR_PROT_WRITE) &&
+			    fr_vm_space_protect(src->space, fr_uaddr(a),
+						FR_PAGE_SIZE,
+						prot & ~FR_PROT_WRITE))
+				return -ENOMEM;
+			err = fr_vm_space_map(dst->space, fr_uaddr(a), page,
+					      prot & ~FR_PROT_WRITE);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
@@ -211,8 +287,12 @@ int vm_map_fault(struct vm_map *map, uint64_t addr, bool write, bool exec)
 	    (exec && !(v->prot & FR_PROT_EXEC)) ||
 	    !(v->prot & (FR_PROT_READ | FR_PROT_WRITE | FR_PROT_EXEC)))
 		return -EACCES;
-	if (fr_vm_space_query(map->space, fr_uaddr(page_addr), &prot))
-		return (write && !(prot & FR_PROT_WRITE)) ? -EACCES : 0;
+	page = fr_vm_space_query(map->space, fr_uaddr(page_addr), &prot);
+	if (page) {
+		if (!write || (prot & FR_PROT_WRITE))
+			return 0; /* mapped meanwhile */
+		return break_cow(map, page_addr, page, v->prot);
+	}
 	page = fr_page_alloc(FR_PAGE_ZERO);
 	if (!page)
 		return -ENOMEM;

@@ -27,6 +27,13 @@ struct vm_map {
 /* vm_map_init - an empty map with a new address space.  0 or -ENOMEM. */
 int vm_map_init(struct vm_map *map) FR_MUST_CHECK;
 
+/*
+ * vm_map_clone - make @dst (fresh from vm_map_init) a copy-on-write copy
+ * of @src, as fork does.  Returns 0 or -ENOMEM (@dst is then partial and
+ * must be destroyed).
+ */
+int vm_map_clone(struct vm_map *dst, struct vm_map *src) FR_MUST_CHECK;
+
 /* vm_map_destroy - unmap everything and free the address space. */
 void vm_map_destroy(struct vm_map *map);
 
