@@ -43,7 +43,10 @@ class Item:
     """One top-level declaration of a frame header."""
 
     def __init__(self, kind, name, text, line, comment, header):
-        self.kind = kind  # function, inline, macro, type, typedef, variable
+        # function, inline, macro, type, typedef, variable; "handle" for
+        # FR_HANDLE/FR_HANDLE_PAIR (names: every handle type declared) and
+        # "denied" for a function declared FR_DENIED (<frame/rights.h>)
+        self.kind = kind
         self.name = name
         self.text = text  # the declaration, comments removed, one line
         self.line = line
@@ -80,9 +83,24 @@ def _strip_comments(code):
     return re.sub(r"//[^\n]*", " ", code)
 
 
+def handle_types(item):
+    """The handle types an FR_HANDLE/FR_HANDLE_PAIR item declares."""
+    m = re.match(r"^FR_HANDLE(_PAIR)?\s*\((.*)\)\s*;?$", item.text)
+    if not m:
+        return []
+    args = [a.strip() for a in m.group(2).split(",")]
+    return args[:2] if m.group(1) else args[:1]
+
+
 def _classify(code):
     """(kind, name) of one top-level declaration, comments removed."""
     flat = " ".join(code.split())
+    m = re.match(r"^FR_HANDLE(?:_PAIR)?\s*\(\s*(\w+)", flat)
+    if m:
+        return "handle", m.group(1)
+    if re.search(r"\bFR_DENIED\s*\(", flat):
+        m = re.match(r"^[^(]*?(\w+)\s*\(", flat)
+        return "denied", m.group(1) if m else None
     flat = re.sub(r"__attribute__\s*\(\(.*?\)\)", " ", flat)
     if flat.startswith("typedef"):
         m = re.search(r"\(\s*\*\s*(\w+)\s*\)", flat)

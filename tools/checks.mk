@@ -1,6 +1,7 @@
 # Build rules of the framekernel boundary's static checks (included by the
 # top-level Makefile).
 #   make checks     every check: safe C, frame exports, component policy,
+#                   rights in types (compile-failure fixtures, zero cost),
 #                   frame API contract, TCB; one "ok - check/NAME" or
 #                   "not ok - check/NAME (why)" line each (tools/checks.sh)
 #   make tcb        print the TCB figures and write them to docs/tcb.md

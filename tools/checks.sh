@@ -12,6 +12,11 @@
 #   check/link/call-internal       a service calling a frame internal does not link
 #   check/components/NAME          undefined symbols against the policy (tools/check-components.py)
 #   check/components/fixture/NAME  policy fixtures rejected for their reason, "good" passes
+#   check/rights/fixture/NAME      rights in types: each bad_*.c must fail to compile
+#                                  with its readable message, good.c compile and
+#                                  pass the safe-C rules (tools/rights/fixtures)
+#   check/rights/zero-cost/FUNC    handle code equals raw-pointer code at -O2
+#                                  (tools/rights/check-zero-cost.sh)
 #   check/frame-api                every export documented, docs/frame-api.md current
 #   check/tcb                      the TCB figures (printed on "# tcb:" lines)
 #
@@ -193,6 +198,40 @@ for name in "${fixture_names[@]}"; do
         not_ok "check/components/fixture/$name" "not rejected as expected: $expect" "$flog"
     fi
 done
+
+# ---- rights in types -------------------------------------------------------------
+# Each tools/rights/fixtures/bad_*.c uses a handle without the right and
+# must fail to compile with the message of its "expect:" line (the
+# compiler's, in the C locale); good.c uses every handle rightly and must
+# compile and pass the safe-C rules.  The fixtures are services: the
+# credentials fixtures include kernel/security/cred.h, and good.c is
+# checked with cred.c, whose functions it calls.
+RIGHTS_CFLAGS=$(echo " $SERVICE_CFLAGS " | sed 's/ -MMD / /; s/ -MP / /')
+for f in tools/rights/fixtures/*.c; do
+    name=$(basename "$f" .c)
+    log=$OUT/rights-$name.log
+    expect=$(sed -n 's/.*expect: //p' "$f" | head -n 1)
+    if LC_ALL=C $CC $RIGHTS_CFLAGS -c "$f" -o "$OUT/rights-$name.o" >"$log" 2>&1; then
+        if [ -n "$expect" ]; then
+            not_ok "check/rights/fixture/$name" "compiled, but it must fail with: $expect"
+        elif ! python3 tools/safec/check.py --cflags "$SERVICE_CFLAGS" \
+                --own tools/rights/fixtures --own kernel/security --uses "frame:* libs" \
+                "$f" kernel/security/cred.c >"$log" 2>&1; then
+            not_ok "check/rights/fixture/$name" "clean fixture breaks the safe-C rules" "$log"
+        else
+            ok "check/rights/fixture/$name"
+        fi
+    elif [ -z "$expect" ]; then
+        not_ok "check/rights/fixture/$name" "clean fixture does not compile" "$log"
+    elif grep -qF -- "$expect" "$log"; then
+        ok "check/rights/fixture/$name"
+        grep -m 1 -F -- "$expect" "$log" | sed 's/^.*error: /#   error: /'
+    else
+        not_ok "check/rights/fixture/$name" "failed, but not with: $expect" "$log"
+    fi
+done
+rm -f "$OUT"/rights-*.o
+bash tools/rights/check-zero-cost.sh "$OUT/zero-cost" "$CC" $SERVICE_CFLAGS || failed=1
 
 # ---- the frame API contract -------------------------------------------------------
 log=$OUT/frame-api.log

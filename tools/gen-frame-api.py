@@ -8,10 +8,14 @@ declarations it belongs to, without a blank line between), unless it is
 the image's entry point (the linker script's ENTRY) or a compiler-generated
 reference owned by the frame in components.policy.  Every function a frame
 header declares must be exported, unless it is an upcall (provided by the
-services) or an inline function.  From each comment the page takes the
-context the function may be called in ("Context: ..."), what it returns
-("Returns ...") and the errors it names (-Exxx); the rights come from the
-declaration: the handles it reads (const) or changes, and user addresses.
+services) or an inline function.  A function declared FR_DENIED (what a
+rights dispatch selects for a handle that lacks the right, <frame/rights.h>)
+must be named fr_denied_* and is neither exported nor documented.  From
+each comment the page takes the context the function may be called in
+("Context: ..."), what it returns ("Returns ...") and the errors it names
+(-Exxx); the rights come from the declaration: the objects it reads
+(const) or changes, the capability handles it takes (their type is the
+right set, checked at compile time), and user addresses.
 
 Usage: gen-frame-api.py [-o FILE] [--check FILE]
   -o FILE      write the page (default: standard output)
@@ -39,7 +43,7 @@ def sentences(text):
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z@(\"-])", flat(text)) if s]
 
 
-def contract(item):
+def contract(item, handles):
     """The fields of one function's contract, from its comment."""
     text = item.comment or ""
     body = text
@@ -70,13 +74,14 @@ def contract(item):
         "context": context,
         "returns": returns,
         "errors": errors,
-        "rights": rights(decl, item.name),
+        "rights": rights(decl, item.name, handles),
         "must_check": "FR_MUST_CHECK" in decl,
     }
 
 
-def rights(decl, name):
-    """What the caller hands over: handles read or changed, user addresses."""
+def rights(decl, name, handles):
+    """What the caller hands over: objects read or changed, capability
+    handles (whose type is the right set), user addresses."""
     m = re.search(re.escape(name) + r"\s*\((.*)\)", decl)
     if not m:
         return []
@@ -101,13 +106,41 @@ def rights(decl, name):
             out.append("%s @%s (struct %s)" % ("reads" if h.group(1) else "changes",
                                                h.group(3), h.group(2)))
             continue
+        c = re.match(r"^(\w+)\s+(\w+)$", p)
+        if c and c.group(1) in handles:
+            out.append("handle @%s of type `%s` (%s)" % (c.group(2), c.group(1),
+                                                       handles[c.group(1)]))
+            continue
+        o = re.match(r"^(\w+)\s*\*\s*(\w+)$", p)
+        if o and o.group(1) in handles:
+            out.append("gives a handle of type `%s` in @%s (%s)" % (o.group(1), o.group(2),
+                                                                handles[o.group(1)]))
+            continue
         u = re.match(r"^fr_uaddr_t\s+(\w+)$", p)
         if u:
             out.append("user address @%s (checked by the frame)" % u.group(1))
     return out
 
 
+def handle_rights(headers):
+    """{handle type: what its type grants} for the frame's handles."""
+    out = {}
+    for h in headers:
+        for it in h.items:
+            if it.kind != "handle":
+                continue
+            names = boundary.handle_types(it)
+            if it.text.startswith("FR_HANDLE_PAIR") and len(names) == 2:
+                out[names[0]] = "read-only; rights checked at compile time"
+                out[names[1]] = "read-write; rights checked at compile time"
+            else:
+                for n in names:
+                    out[n] = "rights checked at compile time"
+    return out
+
+
 def render(headers, exports, documented, notes):
+    handles = handle_rights(headers)
     by_area = {}
     for h in headers:  # in header order
         for it in h.items:
@@ -123,12 +156,13 @@ def render(headers, exports, documented, notes):
            "The contract of the %d exported functions that services may call, by area"
            % n,
            "(one header per area). For each: its declaration, then from its comment the",
-           "context it may be called in, the rights it needs (the handles it reads or",
-           "changes, the user addresses it takes: `const` handles are read-only), what",
-           "it returns and the errors it names. Errors are negative Linux errno values;",
-           "\"must check\" results are marked `warn_unused_result`. A context that the",
-           "comment does not state is shown as *not stated*: the area's introduction",
-           "then applies.",
+           "context it may be called in, the rights it needs (the objects it reads or",
+           "changes: `const` ones are read-only; the capability handles it takes, whose",
+           "type is the right set, checked at compile time; the user addresses it",
+           "takes), what it returns and the errors it names. Errors are negative Linux",
+           "errno values; \"must check\" results are marked `warn_unused_result`. A",
+           "context that the comment does not state is shown as *not stated*: the",
+           "area's introduction then applies.",
            "",
            "| area | header | functions |",
            "|---|---|---|"]
@@ -146,7 +180,7 @@ def render(headers, exports, documented, notes):
         out += ["", "## %s" % h.area, "", "`#include <frame/%s.h>`" % h.area, ""]
         out += [flat(p) for p in re.split(r"\n\s*\n", h.intro)] if h.intro else []
         for it in items:
-            c = contract(it)
+            c = contract(it, handles)
             out += ["", "### %s" % it.name, "", "```c", it.text, "```", ""]
             if c["summary"]:
                 out += [c["summary"], ""]
@@ -207,6 +241,14 @@ def main():
                             % (it.header.area, it.line, name))
             continue
         documented[name] = it
+    for h in headers:
+        for it in h.items:
+            if it.kind == "denied" and not it.name.startswith("fr_denied_"):
+                problems.append("frame/include/frame/%s.h:%d: %s: declared FR_DENIED "
+                                "but not named fr_denied_*" % (h.area, it.line, it.name))
+            elif it.kind == "function" and it.name.startswith("fr_denied_"):
+                problems.append("frame/include/frame/%s.h:%d: %s: named fr_denied_* "
+                                "but not declared FR_DENIED" % (h.area, it.line, it.name))
     for name, it in sorted(funcs.items()):
         if name not in exports and name not in policy.upcalls:
             problems.append("frame/include/frame/%s.h:%d: %s: declared but not exported"

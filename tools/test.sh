@@ -5,8 +5,8 @@
 # its console is checked for a kernel panic; logs of failures are shown.
 #
 #   check/...        static checks of the framekernel boundary: safe C,
-#                    frame exports, component policy, frame API contract,
-#                    TCB figures (tools/checks.mk)
+#                    frame exports, component policy, rights in types,
+#                    frame API contract, TCB figures (tools/checks.mk)
 #   KTESTs           the unit tests inside the kernel (boot with "ktest")
 #   trellis/NAME     each regression program as PID 1 on Trellis
 #   linux/NAME       the same programs on the Debian Linux kernel (oracle)

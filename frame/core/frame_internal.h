@@ -88,6 +88,21 @@ struct fr_page *pages_alloc(unsigned order, enum page_type type);
 /* Free 2^order pages allocated by pages_alloc. */
 void pages_free(struct fr_page *page, unsigned order);
 
+/*
+ * A run of physically contiguous pages, each with its own reference (the
+ * pages behind segments and DMA buffers).  contig_alloc returns a run with
+ * first == NULL when @npages is 0, too large, or memory is exhausted.
+ */
+struct page_run {
+	struct fr_page *first;
+	size_t npages;
+};
+#define CONTIG_MAX_PAGES 1024UL /* the largest block of the page policy */
+struct page_run contig_alloc(size_t npages, bool zero);
+void contig_free(struct page_run run);
+/* Whether [off, off + len) lies inside the run's bytes. */
+bool contig_span_ok(struct page_run run, size_t off, size_t len);
+
 void mm_init(void);
 void heap_init(void);
 
@@ -115,6 +130,20 @@ void vm_space_switch_to_task(struct fr_vm_space *vs);
 /* A TASK_STACK_SIZE kernel stack with a guard page below; 0 or -ENOMEM. */
 int kstack_alloc(uint64_t *bottom, unsigned *slot);
 void kstack_free(unsigned slot);
+
+/* ---- device memory (target) ---- */
+
+/*
+ * target: map @npages pages of device memory at the page-aligned physical
+ * address @pa, uncached and writable, in kernel space as MMIO window
+ * @slot (< FR_MMIO_MAX_WINDOWS); its kernel address goes in @va.  The
+ * core has checked that the range is not memory.  Returns 0, -EINVAL
+ * (beyond the physical addresses), -EACCES (a device of the frame),
+ * -ENOMEM, or -ENODEV (no devices: the hosted target, with a log line).
+ */
+int arch_mmio_map(unsigned slot, uint64_t pa, size_t npages, uint64_t *va);
+/* target: remove the mapping arch_mmio_map made for window @slot. */
+void arch_mmio_unmap(unsigned slot, uint64_t va, size_t npages);
 
 /* ---- tasks and CPUs ---- */
 

@@ -15,6 +15,7 @@ static uint64_t boot_next;
 static uint64_t stat_total, stat_free, stat_reserved;
 
 #define MAX_ORDER 10
+_Static_assert(CONTIG_MAX_PAGES == 1UL << MAX_ORDER, "contiguous runs");
 
 struct fr_page *pfn_to_page(fr_pfn_t pfn)
 {
@@ -308,53 +309,102 @@ void fr_page_copy(struct fr_page *dst, const struct fr_page *src)
 	memcpy(page_address(dst), page_address(src), FR_PAGE_SIZE);
 }
 
-struct fr_segment {
-	struct fr_page *first;
-	size_t npages;
-};
-
-struct fr_segment *fr_segment_alloc(size_t npages, unsigned flags)
+struct page_run contig_alloc(size_t npages, bool zero)
 {
-	struct fr_segment *seg;
+	struct page_run run = { NULL, 0 };
 	unsigned order = 0;
 
-	if (!npages || npages > (1UL << MAX_ORDER))
-		return NULL;
+	if (!npages || npages > CONTIG_MAX_PAGES)
+		return run;
 	while ((1UL << order) < npages)
 		order++;
-	seg = FR_NEW(struct fr_segment);
-	if (!seg)
-		return NULL;
-	seg->first = pages_alloc(order, PAGE_USED);
-	if (!seg->first) {
-		fr_kfree(seg);
-		return NULL;
-	}
-	seg->npages = npages;
+	run.first = pages_alloc(order, PAGE_USED);
+	if (!run.first)
+		return run;
+	run.npages = npages;
 	for (size_t i = npages; i < (1UL << order); i++)
-		fr_page_put(seg->first + i);
-	if (flags & FR_PAGE_ZERO)
-		memset(page_address(seg->first), 0, npages * FR_PAGE_SIZE);
-	return seg;
+		fr_page_put(run.first + i);
+	if (zero)
+		memset(page_address(run.first), 0, npages * FR_PAGE_SIZE);
+	return run;
 }
 
-struct fr_page *fr_segment_page(struct fr_segment *seg, size_t index)
+void contig_free(struct page_run run)
 {
-	return index < seg->npages ? seg->first + index : NULL;
+	for (size_t i = 0; i < run.npages; i++)
+		fr_page_put(run.first + i);
 }
 
-size_t fr_segment_npages(const struct fr_segment *seg)
+bool contig_span_ok(struct page_run run, size_t off, size_t len)
 {
-	return seg->npages;
+	size_t size = run.npages * FR_PAGE_SIZE;
+
+	return run.first && off <= size && len <= size - off;
 }
 
-void fr_segment_free(struct fr_segment *seg)
+/* A segment is a run of pages; its handles point at this descriptor. */
+struct fr_segment {
+	struct page_run run;
+};
+
+fr_segment_rw (fr_segment_alloc)(size_t npages, unsigned flags)
 {
+	struct fr_segment *seg = FR_NEW(struct fr_segment);
+
 	if (!seg)
+		return FR_HANDLE_NONE(fr_segment_rw);
+	seg->run = contig_alloc(npages, flags & FR_PAGE_ZERO);
+	if (!seg->run.first) {
+		fr_kfree(seg);
+		return FR_HANDLE_NONE(fr_segment_rw);
+	}
+	return (fr_segment_rw){ seg };
+}
+
+void (fr_segment_free)(fr_segment_rw seg)
+{
+	if (!seg.obj)
 		return;
-	for (size_t i = 0; i < seg->npages; i++)
-		fr_page_put(seg->first + i);
-	fr_kfree(seg);
+	contig_free(seg.obj->run);
+	fr_kfree(seg.obj);
+}
+
+size_t (fr_segment_npages)(fr_segment_ro seg)
+{
+	return seg.obj ? seg.obj->run.npages : 0;
+}
+
+int (fr_segment_read)(fr_segment_ro seg, size_t off, void *dst, size_t len)
+{
+	if (!seg.obj || !contig_span_ok(seg.obj->run, off, len))
+		return -EINVAL;
+	memcpy(dst, (const uint8_t *)page_address(seg.obj->run.first) + off,
+	       len);
+	return 0;
+}
+
+int (fr_segment_write)(fr_segment_rw seg, size_t off, const void *src,
+		       size_t len)
+{
+	if (!seg.obj || !contig_span_ok(seg.obj->run, off, len))
+		return -EINVAL;
+	memcpy((uint8_t *)page_address(seg.obj->run.first) + off, src, len);
+	return 0;
+}
+
+int (fr_segment_zero)(fr_segment_rw seg, size_t off, size_t len)
+{
+	if (!seg.obj || !contig_span_ok(seg.obj->run, off, len))
+		return -EINVAL;
+	memset((uint8_t *)page_address(seg.obj->run.first) + off, 0, len);
+	return 0;
+}
+
+struct fr_page *(fr_segment_page)(fr_segment_rw seg, size_t index)
+{
+	if (!seg.obj || index >= seg.obj->run.npages)
+		return NULL;
+	return seg.obj->run.first + index;
 }
 
 void fr_mem_stats(struct fr_mem_stats *out)

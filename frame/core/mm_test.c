@@ -1,7 +1,8 @@
 /*
  * KTESTs of the physical page API (<frame/mm.h>): allocation and freeing,
- * reference counts, page contents and their bounds, segments, the page
- * statistics, exhaustion, and the frame's refusal of a second free.
+ * reference counts, page contents and their bounds, segments and their
+ * read-only and read-write handles, the page statistics, exhaustion, and
+ * the frame's refusal of a second free.
  * Only the public frame API is used, so the same tests build for the
  * hosted target.
  */
@@ -30,7 +31,9 @@ static uint64_t free_pages(void)
  */
 static void warm_up_segments(void)
 {
-	fr_segment_free(fr_segment_alloc(1, 0));
+	fr_segment_rw seg = fr_segment_alloc(1, 0);
+
+	fr_segment_free(seg);
 }
 
 /* Whether every byte of @page is @byte. */
@@ -236,14 +239,14 @@ KTEST(mm, page_copy)
 /* A segment of 3 pages: contiguous, zeroed, 3 pages taken and given back. */
 KTEST(mm, segment_contiguous)
 {
-	struct fr_segment *seg;
+	fr_segment_rw seg;
 	struct fr_page *first;
 	uint64_t before;
 
 	warm_up_segments();
 	before = free_pages();
 	seg = fr_segment_alloc(3, FR_PAGE_ZERO);
-	KT_ASSERT(seg != NULL);
+	KT_ASSERT(!FR_HANDLE_IS_NONE(seg));
 	KT_EXPECT_EQ(fr_segment_npages(seg), 3);
 	KT_EXPECT_EQ(free_pages(), before - 3);
 	first = fr_segment_page(seg, 0);
@@ -264,15 +267,18 @@ KTEST(mm, segment_contiguous)
 
 KTEST(mm, segment_impossible_sizes)
 {
+	size_t sizes[] = { 0, fr_page_max_pfn() + 1, SIZE_MAX,
+			   SIZE_MAX / 2 + 2 };
 	uint64_t before;
 
 	warm_up_segments();
 	before = free_pages();
+	for (size_t i = 0; i < FR_ARRAY_SIZE(sizes); i++) {
+		fr_segment_rw seg = fr_segment_alloc(sizes[i], 0);
 
-	KT_EXPECT(fr_segment_alloc(0, 0) == NULL);
-	KT_EXPECT(fr_segment_alloc(fr_page_max_pfn() + 1, 0) == NULL);
-	KT_EXPECT(fr_segment_alloc(SIZE_MAX, 0) == NULL);
-	KT_EXPECT(fr_segment_alloc(SIZE_MAX / 2 + 2, 0) == NULL);
+		KT_EXPECT(FR_HANDLE_IS_NONE(seg));
+		KT_EXPECT_EQ(fr_segment_npages(seg), 0);
+	}
 	KT_EXPECT_EQ(free_pages(), before);
 }
 
@@ -280,13 +286,13 @@ KTEST(mm, segment_impossible_sizes)
 KTEST(mm, segment_page_outlives_segment)
 {
 	uint64_t before, tag = 0xabcdef01, out = 0;
-	struct fr_segment *seg;
+	fr_segment_rw seg;
 	struct fr_page *kept;
 
 	warm_up_segments();
 	before = free_pages();
 	seg = fr_segment_alloc(2, 0);
-	KT_ASSERT(seg != NULL);
+	KT_ASSERT(!FR_HANDLE_IS_NONE(seg));
 	kept = fr_segment_page(seg, 1);
 	KT_ASSERT(kept != NULL);
 	fr_page_get(kept);
@@ -298,6 +304,80 @@ KTEST(mm, segment_page_outlives_segment)
 	KT_EXPECT_EQ(out, tag);
 	fr_page_put(kept);
 	KT_EXPECT_EQ(free_pages(), before);
+}
+
+/*
+ * Bytes written through the read-write handle cross page boundaries and
+ * are seen through the read-only handle and through the pages.
+ */
+KTEST(mm, segment_rw_write_ro_read)
+{
+	fr_segment_rw seg = fr_segment_alloc(2, 0);
+	fr_segment_ro ro = fr_segment_ro_of(seg);
+	uint64_t in[4], out[4] = { 0 }, word = 0;
+	size_t off = FR_PAGE_SIZE - 16; /* straddles pages 0 and 1 */
+
+	KT_ASSERT(!FR_HANDLE_IS_NONE(seg));
+	KT_EXPECT(!FR_HANDLE_IS_NONE(ro));
+	for (size_t i = 0; i < FR_ARRAY_SIZE(in); i++)
+		in[i] = tag_of(7, (unsigned)i);
+	KT_EXPECT_EQ(fr_segment_write(seg, off, in, sizeof(in)), 0);
+	KT_EXPECT_EQ(fr_segment_read(ro, off, out, sizeof(out)), 0);
+	KT_EXPECT_EQ(memcmp(in, out, sizeof(in)), 0);
+	/* the rw handle reads too, and the pages hold the same bytes */
+	KT_EXPECT_EQ(fr_segment_read(seg, off + 8, &word, 8), 0);
+	KT_EXPECT_EQ(word, in[1]);
+	KT_EXPECT_EQ(fr_page_read(fr_segment_page(seg, 1), 0, &word, 8), 0);
+	KT_EXPECT_EQ(word, in[2]);
+	KT_EXPECT_EQ(fr_segment_npages(ro), 2);
+	/* weakening twice is still the same segment */
+	KT_EXPECT_EQ(fr_segment_npages(fr_segment_ro_of(ro)), 2);
+	fr_segment_free(seg);
+}
+
+/* Zeroing covers exactly the range asked for. */
+KTEST(mm, segment_zero_range)
+{
+	fr_segment_rw seg = fr_segment_alloc(2, 0);
+	uint8_t buf[64];
+	uint8_t ones[64];
+
+	KT_ASSERT(!FR_HANDLE_IS_NONE(seg));
+	memset(ones, 0xff, sizeof(ones));
+	for (size_t off = 0; off < 2 * FR_PAGE_SIZE; off += sizeof(ones))
+		KT_ASSERT_EQ(fr_segment_write(seg, off, ones, sizeof(ones)), 0);
+	KT_EXPECT_EQ(fr_segment_zero(seg, FR_PAGE_SIZE - 8, 24), 0);
+	KT_EXPECT_EQ(fr_segment_read(seg, FR_PAGE_SIZE - 32, buf, 64), 0);
+	for (size_t i = 0; i < 64; i++) {
+		bool zero = i >= 24 && i < 48;
+
+		if (!KT_EXPECT_EQ(buf[i], zero ? 0 : 0xff))
+			break;
+	}
+	fr_segment_free(seg);
+}
+
+/* Every access that leaves the segment is refused and changes nothing. */
+KTEST(mm, segment_bounds)
+{
+	fr_segment_rw seg = fr_segment_alloc(1, FR_PAGE_ZERO);
+	fr_segment_rw none = FR_HANDLE_NONE(fr_segment_rw);
+	uint64_t v = 0x1122334455667788UL, out = 0;
+
+	KT_ASSERT(!FR_HANDLE_IS_NONE(seg));
+	KT_EXPECT_EQ(fr_segment_write(seg, FR_PAGE_SIZE - 4, &v, 8), -EINVAL);
+	KT_EXPECT_EQ(fr_segment_write(seg, SIZE_MAX, &v, 8), -EINVAL);
+	KT_EXPECT_EQ(fr_segment_read(seg, 8, &out, SIZE_MAX), -EINVAL);
+	KT_EXPECT_EQ(fr_segment_zero(seg, FR_PAGE_SIZE + 1, 0), -EINVAL);
+	KT_EXPECT_EQ(fr_segment_zero(seg, FR_PAGE_SIZE, 0), 0);
+	KT_EXPECT_EQ(fr_segment_read(seg, FR_PAGE_SIZE - 8, &out, 8), 0);
+	KT_EXPECT_EQ(out, 0);
+	/* a handle that refers to nothing */
+	KT_EXPECT_EQ(fr_segment_write(none, 0, &v, 8), -EINVAL);
+	KT_EXPECT_EQ(fr_segment_read(none, 0, &out, 8), -EINVAL);
+	KT_EXPECT(fr_segment_page(none, 0) == NULL);
+	fr_segment_free(none);
+	fr_segment_free(seg);
 }
 
 /*
@@ -349,7 +429,7 @@ KTEST(mm, exhaustion_returns_null)
 	KT_EXPECT_EQ(n, before);
 	KT_EXPECT_EQ(free_pages(), 0);
 	KT_EXPECT(fr_page_alloc(FR_PAGE_ZERO) == NULL);
-	KT_EXPECT(fr_segment_alloc(1, 0) == NULL);
+	KT_EXPECT(FR_HANDLE_IS_NONE(fr_segment_alloc(1, 0)));
 	while (n)
 		fr_page_put(pages[--n]);
 	KT_EXPECT_EQ(free_pages(), before);

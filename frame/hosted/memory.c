@@ -5,7 +5,8 @@
  * pages at kernel virtual addresses.  A memfd rather than anonymous memory
  * so that RAM pages can later be shared with the processes that will run
  * user mode.  Also the poisoning hooks through which ASan learns which
- * kernel memory is free.
+ * kernel memory is free, and the refusal of MMIO windows: no device is
+ * emulated.
  */
 #include "hosted.h"
 #include "sanitizer.h"
@@ -224,4 +225,20 @@ void kstack_free(unsigned slot)
 	irq = fr_spin_lock_irqsave(&kstack_lock);
 	kstack_slots_used[slot / 64] &= ~(1UL << (slot % 64));
 	fr_spin_unlock_irqrestore(&kstack_lock, irq);
+}
+
+/* ---- MMIO: the hosted target has no devices ---- */
+
+int arch_mmio_map(unsigned slot, uint64_t pa, size_t npages, uint64_t *va)
+{
+	fr_printk("hosted: fr_mmio_map: no device at %lx (%zu pages): the "
+		  "hosted target emulates no devices (ENODEV)\n",
+		  pa, npages);
+	return -ENODEV;
+}
+
+void arch_mmio_unmap(unsigned slot, uint64_t va, size_t npages)
+{
+	fr_panic("hosted: arch_mmio_unmap of window %u, which was never "
+		 "mapped", slot);
 }

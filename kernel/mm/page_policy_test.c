@@ -150,9 +150,9 @@ KTEST(page_policy, blocks_are_aligned)
 {
 	for (unsigned order = 1; order <= BLOCK_ORDER_MAX; order++) {
 		size_t n = (size_t)1 << order;
-		struct fr_segment *seg = fr_segment_alloc(n, 0);
+		fr_segment_rw seg = fr_segment_alloc(n, 0);
 
-		if (!KT_EXPECT(seg != NULL))
+		if (!KT_EXPECT(!FR_HANDLE_IS_NONE(seg)))
 			continue;
 		if (!KT_EXPECT_EQ(
 			    fr_page_pfn(fr_segment_page(seg, 0)) & (n - 1), 0))

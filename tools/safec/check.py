@@ -27,9 +27,14 @@ of clang-14, run with the build's own flags -- and reports, one line each,
 Code spelled in a frame public header (frame/include/frame/*.h: a frame
 macro or inline function) is trusted by the first six rules; the same
 construct written in a service is not.  Capability types are the structs
-marked FR_CAPABILITY in the frame headers (an annotate attribute that only
-the checker's compiler sees).  A component's grants come from its manifest
-and components.policy (see comps/README.md).
+marked FR_CAPABILITY (an annotate attribute that only the checker's
+compiler sees), in the frame headers or through <frame/rights.h>'s
+FR_HANDLE in a service header: a service-declared one is owned by the
+file that declares it and the file of the same name (cred.h and cred.c),
+the only service code that may touch its member.  The arms of a _Generic
+that it does not select are not evaluated and not checked.  A
+component's grants come from its manifest and components.policy (see
+comps/README.md).
 
 Usage: check.py --cflags "FLAGS" --own DIR... (--component NAME | --uses
 "frame:* libs") [--each] FILE.c...   Exit status 0 when clean, 1 on
@@ -156,12 +161,17 @@ def null_constant(expr):
 
 
 class Record:
-    def __init__(self, rid, name, tag, where, checked):
+    def __init__(self, rid, name, tag, where, checked, owner):
         self.id = rid
         self.name = name
         self.tag = tag
         self.where = where
         self.checked = checked
+        # a capability declared by a service (a header and its .c file of
+        # the same name, e.g. kernel/security/cred.{h,c}): the path
+        # without extension of the file it was declared in; None when the
+        # frame declared it
+        self.owner = owner
         self.fields = []  # (name, type string)
         self.nested = []  # ids of records defined inside
         self.capability = False
@@ -245,6 +255,27 @@ class TU:
         a frame public header (a frame macro or inline function)."""
         return self.in_service(where) and self.classify(where[0][0]) != "frame-public"
 
+    def owner_of(self, where):
+        """The owner of a record declared at @where: the declaring service
+        file without its extension, or None for the frame (and others)."""
+        if not where or not self.in_service(where) or not where[1][0]:
+            return None
+        return os.path.splitext(os.path.realpath(where[1][0]))[0]
+
+    def by_owner(self, rid, where):
+        """Whether the construct at @where is spelled in the owner of the
+        service-declared capability @rid (its header or its .c file)."""
+        r = self.records.get(rid)
+        f = where[0][0] if where else None
+        return bool(r and r.owner and f and
+                    os.path.splitext(os.path.realpath(f))[0] == r.owner)
+
+    def owner_label(self, rid):
+        r = self.records.get(rid)
+        if r and r.owner:
+            return "its owner (%s.h and .c)" % rel(r.owner)
+        return "the frame"
+
     def find(self, rule, where, msg):
         self.findings.append((rule, where, msg))
 
@@ -261,25 +292,37 @@ class TU:
 
     # -- the walk
     def run(self, ast):
-        self.walk(ast, None)
+        self.walk(ast, None, True)
         self.post()
 
-    def walk(self, node, parent):
+    def walk(self, node, parent, live):
+        """Visit @node and its children.  The arms of a _Generic that it
+        does not select are never evaluated (a rights dispatch names the
+        FR_DENIED function there): they are walked only for their
+        locations, which later nodes may carry forward, and not visited."""
         kind = node.get("kind", "")
         loc = self._loc(node["loc"]) if "loc" in node else None
         rng = node.get("range")
         begin = self._loc(rng.get("begin")) if rng else None
         end = self._loc(rng.get("end")) if rng else None
         where = loc if loc and kind.endswith("Decl") else (begin or loc)
-        self.visit(node, kind, where, parent, begin, end)
+        if live:
+            self.visit(node, kind, where, parent, begin, end)
         for key, val in node.items():
             if key in ("loc", "range"):
                 continue
             children = val if isinstance(val, list) else [val] if isinstance(val, dict) else []
             for child in children:
-                if isinstance(child, dict) and "kind" in child and \
+                if not isinstance(child, dict):
+                    continue
+                if "associationKind" in child:  # one arm of a _Generic
+                    arm_live = live and bool(child.get("selected"))
+                    for sub in child.get("inner", []):
+                        if isinstance(sub, dict) and "kind" in sub:
+                            self.walk(sub, node, arm_live)
+                elif "kind" in child and \
                         ("range" in child or "inner" in child or "loc" in child):
-                    self.walk(child, node)
+                    self.walk(child, node, live)
 
     def visit(self, node, kind, where, parent, begin, end):
         typ = node.get("type") if isinstance(node.get("type"), dict) else {}
@@ -336,7 +379,7 @@ class TU:
         elif kind == "RecordDecl":
             self.records[node["id"]] = Record(node["id"], node.get("name", ""),
                                               node.get("tagUsed", "struct"), where,
-                                              self.untrusted(where))
+                                              self.untrusted(where), self.owner_of(where))
             if pkind == "RecordDecl":
                 self.records[parent["id"]].nested.append(node["id"])
         elif kind == "TypedefDecl":
@@ -454,18 +497,19 @@ class TU:
 
         for fid, fname, where in self.members:
             rid = self.field_record.get(fid)
-            if rid in caps and self.untrusted(where):
+            if rid in caps and self.untrusted(where) and not self.by_owner(rid, where):
                 self.find("capability-member", where,
-                          "private member '%s' of capability type %s used outside the frame"
-                          % (fname, self.label(rid, cap_names)))
+                          "private member '%s' of capability type %s used outside %s"
+                          % (fname, self.label(rid, cap_names), self.owner_label(rid)))
 
         for typ, where in self.inits:
             for t in (typ.get("qualType", ""), typ.get("desugaredQualType", "")):
                 r = self.resolve(t)
-                if r.startswith("record#") and r[7:] in caps:
+                if r.startswith("record#") and r[7:] in caps and \
+                        not self.by_owner(r[7:], where):
                     self.find("capability-member", where,
-                              "capability type %s built from its members outside the frame"
-                              % self.label(r[7:], cap_names))
+                              "capability type %s built from its members outside %s"
+                              % (self.label(r[7:], cap_names), self.owner_label(r[7:])))
                     break
 
         for src, dst, where, implicit in self.casts:

@@ -24,6 +24,8 @@
 #define DIRECT_MAP_PML4_INDEX 273
 #define KSTACK_AREA_BASE 0xffffc90000000000
 #define KSTACK_AREA_PML4_INDEX 402
+#define MMIO_AREA_BASE 0xffffd00000000000 /* MMIO windows, 1 GiB each */
+#define MMIO_SLOT_SIZE (1UL << 30)
 #define USER_TOP 0x00007ffffffff000
 
 /* Per-CPU block, reached through GS in kernel mode. */

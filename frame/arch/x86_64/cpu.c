@@ -221,8 +221,8 @@ void arch_irq_enable(void)
 
 uint64_t fr_cpu_hwcap(void)
 {
-	uint32_t a = 1, b, c = 0, d;
+	uint32_t a, b, c, d;
 
-	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	cpuid(1, &a, &b, &c, &d);
 	return d;
 }

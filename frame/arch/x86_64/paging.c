@@ -1,18 +1,21 @@
 /*
  * 4-level paging: the kernel's page table (direct map of RAM with 2 MiB
  * pages, the kernel image with per-section protections, the kernel-stack
- * area with guard pages) and user address spaces (fr_vm_space) that share
- * its upper half.
+ * area with guard pages, the MMIO windows) and user address spaces
+ * (fr_vm_space) that share its upper half.
  */
 #include "arch.h"
 #include "x86.h"
 #include "x86_internal.h"
+#include <frame/io.h>
 #include <frame/vm.h>
 #include <libs/string.h>
 
 #define PTE_P (1UL << 0)
 #define PTE_W (1UL << 1)
 #define PTE_U (1UL << 2)
+#define PTE_PWT (1UL << 3)
+#define PTE_PCD (1UL << 4) /* with PWT: uncached (the default PAT) */
 #define PTE_PS (1UL << 7)
 #define PTE_G (1UL << 8)
 #define PTE_MAPPED (1UL << 9) /* software: a page is mapped (even PROT_NONE) */
@@ -135,6 +138,8 @@ void paging_init(void)
 	/* the kernel-stack area's PDPT exists from the start so that every
 	 * address space, which copies the upper half, sees all stacks */
 	FR_BUG_ON(!walk(kernel_pml4, KSTACK_AREA_BASE, 3, true, PTE_P | PTE_W));
+	/* and so does the MMIO area's */
+	FR_BUG_ON(!walk(kernel_pml4, MMIO_AREA_BASE, 3, true, PTE_P | PTE_W));
 
 	write_cr4(read_cr4() | (1UL << 7)); /* global pages */
 	write_cr3(kernel_pml4);
@@ -176,6 +181,60 @@ void kernel_unmap_page(uint64_t va)
 	invlpg(va);
 	/* other CPUs: a shootdown IPI goes here once they run */
 	fr_spin_unlock_irqrestore(&kernel_pt_lock, irq);
+}
+
+/* ---- MMIO windows: uncached kernel pages, one 1 GiB slot each ---- */
+
+/* Devices the frame keeps: the I/O APICs and the local APIC. */
+static const uint64_t frame_devices[][2] = {
+	{ 0xfec00000, 0xfed00000 },
+	{ 0xfee00000, 0xfef00000 },
+};
+
+/* The CPU's physical address width (CPUID 0x80000008), 36 if unknown. */
+static unsigned phys_addr_bits(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0x80000000, &a, &b, &c, &d);
+	if (a < 0x80000008)
+		return 36;
+	cpuid(0x80000008, &a, &b, &c, &d);
+	return a & 0xff;
+}
+
+int arch_mmio_map(unsigned slot, uint64_t pa, size_t npages, uint64_t *va)
+{
+	uint64_t end = pa + npages * FR_PAGE_SIZE;
+	uint64_t base = MMIO_AREA_BASE + slot * MMIO_SLOT_SIZE;
+
+	if (slot >= FR_MMIO_MAX_WINDOWS ||
+	    npages * FR_PAGE_SIZE > MMIO_SLOT_SIZE ||
+	    end > 1UL << phys_addr_bits())
+		return -EINVAL;
+	for (size_t i = 0; i < FR_ARRAY_SIZE(frame_devices); i++) {
+		if (pa < frame_devices[i][1] && frame_devices[i][0] < end) {
+			fr_printk("mmio: %lx..%lx holds a device of the frame: "
+				  "refused\n", pa, end);
+			return -EACCES;
+		}
+	}
+	for (size_t i = 0; i < npages; i++) {
+		if (kernel_map_page(base + i * FR_PAGE_SIZE,
+				    pa + i * FR_PAGE_SIZE,
+				    PTE_W | PTE_PCD | PTE_PWT)) {
+			arch_mmio_unmap(slot, base, i);
+			return -ENOMEM;
+		}
+	}
+	*va = base;
+	return 0;
+}
+
+void arch_mmio_unmap(unsigned slot, uint64_t va, size_t npages)
+{
+	for (size_t i = 0; i < npages; i++)
+		kernel_unmap_page(va + i * FR_PAGE_SIZE);
 }
 
 /* ---- user address spaces ---- */

@@ -14,9 +14,10 @@
 #define FRAME_MM_H
 
 #include <frame/types.h>
+#include <frame/rights.h>
 
 struct fr_page;	   /* one physical page (opaque) */
-struct fr_segment; /* physically contiguous pages (opaque) */
+struct fr_segment; /* physically contiguous pages (opaque; see fr_segment_rw) */
 
 /*
  * The page-allocation policy.  All hooks run with the frame's page lock held
@@ -101,29 +102,98 @@ int fr_page_fill(struct fr_page *page, size_t off, int byte, size_t len);
 void fr_page_copy(struct fr_page *dst, const struct fr_page *src);
 
 /*
+ * Segments: physically contiguous pages, reached through handles whose
+ * type carries the rights (<frame/rights.h>).  A read-write handle
+ * (fr_segment_rw) may read, write and zero the segment's bytes, take its
+ * pages and free it; a read-only one (fr_segment_ro), handed to a service
+ * that must not change the contents, may only read them and ask the size.
+ * fr_segment_ro_of(seg) weakens either handle to fr_segment_ro for free.
+ * Each operation below is a macro that takes either handle; one that needs
+ * fr_segment_rw does not compile with fr_segment_ro.  Offsets are in bytes
+ * from the segment's first page.
+ */
+FR_HANDLE_PAIR(fr_segment_ro, fr_segment_rw, struct fr_segment);
+#define fr_segment_ro_of(seg) FR_TO_RO(fr_segment_ro, fr_segment_rw, seg)
+
+/*
  * fr_segment_alloc - allocate @npages physically contiguous pages (rounded
  * up to a power of two internally), each with a reference count of 1.
- * Context: does not sleep.  Returns the segment or NULL.
+ * Context: does not sleep.  Returns the read-write handle, or a handle
+ * for which FR_HANDLE_IS_NONE() is true when memory is exhausted or
+ * @npages is 0 or too large.
  */
-struct fr_segment *fr_segment_alloc(size_t npages, unsigned flags)
-	FR_MUST_CHECK;
+fr_segment_rw fr_segment_alloc(size_t npages, unsigned flags) FR_MUST_CHECK;
 
 /*
- * fr_segment_page - the @index-th page of a segment, or NULL if out of range.
- * The page stays valid as long as the segment holds it.
+ * fr_segment_free - drop the segment's reference to each of its pages and
+ * free the segment; its handles must not be used any more.  Pages mapped
+ * elsewhere stay alive until unmapped.  Rights: fr_segment_rw.  A handle
+ * that refers to nothing is ignored.
  */
-struct fr_page *fr_segment_page(struct fr_segment *seg, size_t index);
+void fr_segment_free(fr_segment_rw seg);
+void fr_denied_segment_free(fr_segment_ro seg)
+	FR_DENIED("fr_segment_free: needs a read-write segment (fr_segment_rw); "
+		  "a read-only one (fr_segment_ro) cannot free it");
+#define fr_segment_free(seg)                                                   \
+	_Generic((seg), fr_segment_rw: fr_segment_free,                        \
+		 fr_segment_ro: fr_denied_segment_free)(seg)
 
 /*
- * fr_segment_npages - the number of pages in a segment.
+ * fr_segment_npages - the number of pages in a segment (0 for a handle
+ * that refers to nothing).  Rights: either handle.  Context: any.
  */
-size_t fr_segment_npages(const struct fr_segment *seg);
+size_t fr_segment_npages(fr_segment_ro seg);
+#define fr_segment_npages(seg) fr_segment_npages(fr_segment_ro_of(seg))
 
 /*
- * fr_segment_free - drop the segment's reference to each of its pages.
- * Pages mapped elsewhere stay alive until unmapped.
+ * fr_segment_read - copy @len bytes at byte @off of the segment to @dst.
+ * Rights: either handle.  Context: any.  Returns 0, or -EINVAL when
+ * [off, off + len) leaves the segment or the handle refers to nothing.
  */
-void fr_segment_free(struct fr_segment *seg);
+int fr_segment_read(fr_segment_ro seg, size_t off, void *dst, size_t len);
+#define fr_segment_read(seg, off, dst, len)                                    \
+	fr_segment_read(fr_segment_ro_of(seg), off, dst, len)
+
+/*
+ * fr_segment_write - copy @len bytes from @src to byte @off of the segment.
+ * Rights: fr_segment_rw.  Context: any.  Returns 0, or -EINVAL when
+ * [off, off + len) leaves the segment or the handle refers to nothing.
+ */
+int fr_segment_write(fr_segment_rw seg, size_t off, const void *src,
+		     size_t len);
+int fr_denied_segment_write(fr_segment_ro seg, size_t off, const void *src,
+			    size_t len)
+	FR_DENIED("fr_segment_write: needs a read-write segment (fr_segment_rw); "
+		  "a read-only one (fr_segment_ro) cannot be written");
+#define fr_segment_write(seg, off, src, len)                                   \
+	_Generic((seg), fr_segment_rw: fr_segment_write,                       \
+		 fr_segment_ro: fr_denied_segment_write)(seg, off, src, len)
+
+/*
+ * fr_segment_zero - set @len bytes at byte @off of the segment to zero.
+ * Rights: fr_segment_rw.  Context: any.  Returns 0, or -EINVAL when
+ * [off, off + len) leaves the segment or the handle refers to nothing.
+ */
+int fr_segment_zero(fr_segment_rw seg, size_t off, size_t len);
+int fr_denied_segment_zero(fr_segment_ro seg, size_t off, size_t len)
+	FR_DENIED("fr_segment_zero: needs a read-write segment (fr_segment_rw); "
+		  "a read-only one (fr_segment_ro) cannot be written");
+#define fr_segment_zero(seg, off, len)                                         \
+	_Generic((seg), fr_segment_rw: fr_segment_zero,                        \
+		 fr_segment_ro: fr_denied_segment_zero)(seg, off, len)
+
+/*
+ * fr_segment_page - the @index-th page of a segment, or NULL if out of
+ * range.  The page stays valid as long as the segment holds it.  Rights:
+ * fr_segment_rw (a page may be written and mapped writable).
+ */
+struct fr_page *fr_segment_page(fr_segment_rw seg, size_t index);
+struct fr_page *fr_denied_segment_page(fr_segment_ro seg, size_t index)
+	FR_DENIED("fr_segment_page: needs a read-write segment (fr_segment_rw); "
+		  "the pages of a read-only one (fr_segment_ro) are not handed out");
+#define fr_segment_page(seg, index)                                            \
+	_Generic((seg), fr_segment_rw: fr_segment_page,                        \
+		 fr_segment_ro: fr_denied_segment_page)(seg, index)
 
 /* Page statistics, in pages. */
 struct fr_mem_stats {
