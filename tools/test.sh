@@ -64,17 +64,12 @@ init_status() {
     echo "$s"
 }
 
-panicked() { grep -q 'KERNEL PANIC' "$1"; }
-
-# ---- static checks of the framekernel boundary (tools/checks.mk) ----------
-# Safe-C rules on the services' sources, the frame's exports at link time,
-# the component policy on the objects, the frame API contract, each with
-# fixtures that must be rejected; the TCB figures as "#" lines.  `make
-# checks` prints "ok - NAME" / "not ok - NAME (why)" lines; a failure that
-# prints none is one failure.
-if want checks; then
-    log=$logdir/checks.log
-    make -s --no-print-directory B="$B" checks >"$log" 2>&1
+# make_group PREFIX TARGET: run `make TARGET`, which prints "ok - NAME" /
+# "not ok - NAME (why)" lines, and count them; a failure of the make that
+# prints none counts as one failure, PREFIX/build.
+make_group() {
+    local prefix=$1 target=$2 log=$logdir/$2.log rc line rest why
+    make -s --no-print-directory B="$B" "$target" >"$log" 2>&1
     rc=$?
     while IFS= read -r line; do
         case "$line" in
@@ -87,8 +82,20 @@ if want checks; then
         esac
     done <"$log"
     if [ "$rc" != 0 ] && ! grep -q '^not ok - ' "$log"; then
-        not_ok "check/build" "make checks failed (exit $rc)" "$log"
+        not_ok "$prefix/build" "make $target failed (exit $rc)" "$log"
     fi
+}
+
+panicked() { grep -q 'KERNEL PANIC' "$1"; }
+
+# ---- static checks of the framekernel boundary (tools/checks.mk) ----------
+# Safe-C rules on the services' sources, the frame's exports at link time,
+# the component policy on the objects, the frame API contract, each with
+# fixtures that must be rejected; the TCB figures as "#" lines.  `make
+# checks` prints "ok - NAME" / "not ok - NAME (why)" lines; a failure that
+# prints none is one failure.
+if want checks; then
+    make_group check checks
 fi
 # ---- end of the static checks -------------------------------------------------
 
@@ -250,22 +257,7 @@ fi
 # `make hosted-test` prints the same "ok - NAME" / "not ok - NAME (why)"
 # lines; a build failure that prints none is one failure.
 if want hosted; then
-    log=$logdir/hosted.log
-    make -s --no-print-directory B="$B" hosted-test >"$log" 2>&1
-    rc=$?
-    while IFS= read -r line; do
-        case "$line" in
-            "ok - "*) ok "${line#ok - }" ;;
-            "not ok - "*)
-                rest=${line#not ok - }
-                why=${rest#* (}
-                not_ok "${rest%% (*}" "${why%)}" ;;
-            "#"*) echo "$line" ;;
-        esac
-    done <"$log"
-    if [ "$rc" != 0 ] && ! grep -q '^not ok - ' "$log"; then
-        not_ok "hosted/build" "make hosted-test failed (exit $rc)" "$log"
-    fi
+    make_group hosted hosted-test
 fi
 # ---- end of the hosted target ------------------------------------------------
 
