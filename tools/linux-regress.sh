@@ -9,7 +9,8 @@
 #
 # Environment: KERNEL (kernel image), QEMU (binary), QEMU_TIMEOUT (seconds,
 # default 120), TEST_TIMEOUT (seconds per test inside the guest, default 30),
-# KEEP_LOG=1 (keep the console log and print its path).
+# KEEP_LOG=1 (keep the console log and print its path), TESTS (only the
+# programs whose name is listed).
 set -uo pipefail
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
@@ -44,6 +45,7 @@ for f in "$bindir"/*; do
     case "$name" in
         *[!A-Za-z0-9_.+-]*) echo "linux-regress: skipping odd file name '$name'" >&2; continue ;;
     esac
+    [ -z "${TESTS:-}" ] || [[ " $TESTS " == *" $name "* ]] || continue
     tests+=("$name")
 done
 if [ ${#tests[@]} -eq 0 ]; then

@@ -18,11 +18,13 @@
 #                    frame parity, expected-failure fixtures (hosted.mk)
 #
 # Environment: B (build dir), ONLY (run only the groups whose name is listed,
-# e.g. ONLY="ktest trellis"), TIMEOUT (seconds per boot, default 60).
+# e.g. ONLY="ktest trellis"), TESTS (run only the regression programs whose
+# name is listed, on both kernels), TIMEOUT (seconds per boot, default 60).
 set -uo pipefail
 
 B=${B:-build}
 ONLY=${ONLY:-}
+export TESTS=${TESTS:-}
 TIMEOUT=${TIMEOUT:-60}
 QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_FLAGS=(-m 512M -smp 1 -nic none -no-reboot -display none -monitor none -serial stdio
@@ -128,6 +130,7 @@ if want trellis; then
         case "$bin" in *.expect|*/.stamp) continue ;; esac
         [ -x "$bin" ] || continue
         name=$(basename "$bin")
+        [ -z "$TESTS" ] || [[ " $TESTS " == *" $name "* ]] || continue
         expect=$(cat "$bin.expect" 2>/dev/null || echo 0)
         log=$logdir/trellis-$name.log
         boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name"
