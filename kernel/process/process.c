@@ -35,6 +35,13 @@ static int pending_kill(const struct process *p)
 	return __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE);
 }
 
+bool thread_interrupted(void)
+{
+	struct process *p = current_process();
+
+	return p && pending_kill(p);
+}
+
 static void deliver_fault(struct thread *t, const struct fr_user_exception *e)
 {
 	int sig = SIGSEGV;

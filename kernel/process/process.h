@@ -97,6 +97,14 @@ long process_wait_child(int pid, int *status, bool nohang);
  */
 int process_kill(int pid, int sig);
 
+/*
+ * thread_interrupted - whether the calling thread has a signal to take (or
+ * is being killed).  A blocking wait checks it in its wake-up condition and
+ * returns -EINTR or an -ERESTART* code (syscall/restart.h) when it is set;
+ * sending a signal wakes the thread with fr_task_post_event().
+ */
+bool thread_interrupted(void);
+
 /* process_wait - sleep until @p has ended; returns its wait status. */
 int process_wait(struct process *p);
 
