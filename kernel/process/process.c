@@ -30,6 +30,13 @@ struct process *current_process(void)
 	return t ? t->proc : NULL;
 }
 
+struct vm_map *current_vm(void)
+{
+	struct process *p = current_process();
+
+	return p ? &p->vm : NULL;
+}
+
 static int pending_kill(const struct process *p)
 {
 	return __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE);

@@ -44,6 +44,8 @@ struct thread {
 	struct fr_task *task;
 	struct fr_user_context *uctx;
 	uint64_t clear_child_tid;
+	uint64_t robust_list; /* set_robust_list(): user address of the head */
+	uint64_t robust_len;
 };
 
 /* The lock of the process tree (parents, children, states). */
@@ -52,6 +54,9 @@ extern struct fr_mutex process_tree_lock;
 /* The calling thread and its process (NULL outside a user thread). */
 struct thread *current_thread(void);
 struct process *current_process(void);
+
+/* The calling thread's address space (shared by threads and CLONE_VM). */
+struct vm_map *current_vm(void);
 
 /*
  * process_spawn - create PID 1 from the initramfs program @path with
