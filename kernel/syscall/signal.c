@@ -178,6 +178,7 @@ long sys_rt_sigtimedwait(const struct syscall_args *a)
 	}
 	irq = fr_spin_lock_irqsave(&t->proc->siglock);
 	real_blocked = t->sig.blocked;
+	t->sig.real_blocked = real_blocked;
 	/* the awaited signals may wake us while we wait */
 	t->sig.blocked &= ~set;
 	for (;;) {
@@ -194,6 +195,7 @@ long sys_rt_sigtimedwait(const struct syscall_args *a)
 		irq = fr_spin_lock_irqsave(&t->proc->siglock);
 	}
 	t->sig.blocked = real_blocked;
+	t->sig.real_blocked = 0;
 	fr_spin_unlock_irqrestore(&t->proc->siglock, irq);
 	if (!sig)
 		return thread_interrupted() ? -EINTR : -EAGAIN;
