@@ -288,7 +288,7 @@ static long queue_info(int tgid, int tid, int sig, uint64_t uinfo)
 
 	if (signal_info_from_user(&info, uinfo))
 		return -EFAULT;
-	if (!valid_signal(sig))
+	if (sig && !valid_signal(sig))
 		return -EINVAL;
 	/* only the kernel may claim to be the kernel or tkill */
 	if ((info.code >= 0 || info.code == SI_TKILL) && tgid != self->pid)
@@ -301,7 +301,7 @@ static long queue_info(int tgid, int tid, int sig, uint64_t uinfo)
 	} else {
 		p = process_find(tgid);
 	}
-	err = p ? signal_send(p, t, &info, false) : -ESRCH;
+	err = !p ? -ESRCH : sig ? signal_send(p, t, &info, false) : 0;
 	fr_mutex_unlock(&process_tree_lock);
 	return err;
 }
