@@ -174,7 +174,7 @@ struct process *process_spawn(const char *path, const char *const *argv,
 	fr_mutex_init(&process_tree_lock);
 	fr_inject_user_fault_handler(user_fault);
 	*err = -ENOMEM;
-	if (!p || !t)
+	if (!p || !t || process_attrs_init(&p->attrs))
 		goto fail;
 	*err = vm_map_init(&p->vm);
 	if (*err)
@@ -223,6 +223,8 @@ long process_fork(const struct fr_user_regs *regs, uint64_t set_tid,
 	t->uctx = fr_user_context_create();
 	if (!t->uctx)
 		goto fail_vm;
+	if (process_attrs_copy(&p->attrs, &parent->attrs))
+		goto fail_ctx;
 	child_regs = fr_user_context_regs(t->uctx);
 	*child_regs = *regs;
 	child_regs->rax = 0;
@@ -233,6 +235,7 @@ long process_fork(const struct fr_user_regs *regs, uint64_t set_tid,
 		goto fail_ctx;
 	return pid;
 fail_ctx:
+	process_attrs_release(&p->attrs);
 	fr_user_context_destroy(t->uctx);
 fail_vm:
 	vm_map_destroy(&p->vm);
@@ -274,6 +277,7 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 	regs->rsp = sp;
 	fr_user_fpu_reset();
 	set_comm(p, path);
+	process_attrs_exec(&p->attrs);
 	return 0;
 }
 
@@ -283,6 +287,7 @@ void process_exit(int status)
 	struct process *p = t->proc, *c;
 	int zero = 0;
 
+	process_attrs_exit(&p->attrs);
 	/* CLONE_CHILD_CLEARTID; the futex wake-up comes with futexes */
 	if (t->clear_child_tid &&
 	    FR_PUT_USER(zero, fr_uaddr(t->clear_child_tid)))
@@ -353,6 +358,7 @@ long process_wait_child(int pid, int *status, bool nohang)
 				fr_mutex_unlock(&process_tree_lock);
 				*status = c->exit_status;
 				pid = c->pid;
+				process_attrs_reap(&self->attrs, &c->attrs);
 				fr_kfree(c);
 				return pid;
 			}
@@ -419,4 +425,39 @@ int process_wait(struct process *p)
 	FR_WAIT_EVENT(&p->exited, __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) ==
 					  PROCESS_ZOMBIE);
 	return p->exit_status;
+}
+
+/* The number of processes, zombies included (sysinfo's procs). */
+unsigned process_count(void)
+{
+	struct process *p;
+	unsigned n = 0;
+
+	fr_mutex_lock(&process_tree_lock);
+	for (p = all_processes; p; p = p->next_all)
+		n++;
+	fr_mutex_unlock(&process_tree_lock);
+	return n;
+}
+
+/*
+ * prlimit64() on process @pid, zombies included, by the caller: the
+ * target cannot be reaped while the tree lock is held.
+ */
+int process_prlimit(int pid, unsigned resource, const struct rlimit64 *new,
+		    struct rlimit64 *old)
+{
+	struct process *self = current_process(), *p;
+	int err = -ESRCH;
+
+	fr_mutex_lock(&process_tree_lock);
+	for (p = all_processes; p; p = p->next_all) {
+		if (p->pid == pid) {
+			err = process_attrs_prlimit_of(&p->attrs, &self->attrs,
+						       resource, new, old);
+			break;
+		}
+	}
+	fr_mutex_unlock(&process_tree_lock);
+	return err;
 }

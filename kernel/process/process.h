@@ -12,6 +12,7 @@
 #include <frame/user.h>
 #include <frame/sync.h>
 #include "vm/vm_map.h"
+#include "process/attrs.h"
 
 enum process_state {
 	PROCESS_RUNNING,
@@ -36,6 +37,7 @@ struct process {
 	struct fr_waitqueue exited;	/* woken when this process ends */
 	struct process *next_all; /* [tree] every process, for pid lookup */
 	char comm[16];
+	struct process_attrs attrs; /* ids, umask, limits, prctl state */
 };
 
 struct thread {
@@ -112,6 +114,16 @@ bool thread_interrupted(void);
 
 /* process_wait - sleep until @p has ended; returns its wait status. */
 int process_wait(struct process *p);
+
+/* process_count - the number of processes, zombies included. */
+unsigned process_count(void);
+
+/*
+ * process_prlimit - prlimit64() by the caller on process @pid (see
+ * process_attrs_prlimit_of()).  Returns 0, -ESRCH, -EPERM or -EINVAL.
+ */
+int process_prlimit(int pid, unsigned resource, const struct rlimit64 *new,
+		    struct rlimit64 *old);
 
 /* exec_load - load @path into @vm, build the stack; fill entry and sp. */
 int exec_load(struct vm_map *vm, const char *path, const char *const *argv,
