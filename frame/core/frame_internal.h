@@ -169,6 +169,8 @@ struct fr_task {
 	void *arg;
 	void *data;
 	struct fr_vm_space *vs; /* address space to activate */
+	uint64_t user_ticks;	/* ticks that found it in user mode; atomic */
+	uint64_t sys_ticks;	/* ticks that found it in the kernel; atomic */
 	char name[16];
 };
 

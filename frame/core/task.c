@@ -262,6 +262,13 @@ void sched_tick(void)
 	if (!sched_policy)
 		return;
 	fr_spin_lock(&sched_lock);
+	/* CPU time is sampled: the tick is charged to whom it interrupts */
+	if (cpu->user_ctx)
+		__atomic_add_fetch(&cpu->current->user_ticks, 1,
+				   __ATOMIC_RELAXED);
+	else if (!cpu->current->is_idle)
+		__atomic_add_fetch(&cpu->current->sys_ticks, 1,
+				   __ATOMIC_RELAXED);
 	if (cpu->current->is_idle ||
 	    sched_policy->tick(cpu->current, cpu->id))
 		cpu->need_resched = true;
@@ -287,6 +294,17 @@ void *fr_task_data(const struct fr_task *task)
 const char *fr_task_name(const struct fr_task *task)
 {
 	return task->name;
+}
+
+void fr_task_cpu_time(const struct fr_task *task, uint64_t *user_ns,
+		      uint64_t *sys_ns)
+{
+	const uint64_t tick_ns = 1000000000ULL / FR_TICK_HZ;
+
+	*user_ns = __atomic_load_n(&task->user_ticks, __ATOMIC_RELAXED) *
+		   tick_ns;
+	*sys_ns = __atomic_load_n(&task->sys_ticks, __ATOMIC_RELAXED) *
+		  tick_ns;
 }
 
 void fr_task_post_event(struct fr_task *task)

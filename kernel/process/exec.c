@@ -7,12 +7,12 @@
 #include <frame/cpu.h>
 #include <frame/heap.h>
 #include <frame/log.h>
-#include <frame/timer.h>
 #include <libs/cpio.h>
 #include <libs/elf.h>
 #include <libs/string.h>
 #include <linux/auxvec.h>
 #include "process/process.h"
+#include "random/random.h"
 
 #define STACK_TOP 0x00007ffffffff000UL
 #define STACK_SIZE (8UL * 1024 * 1024)
@@ -148,9 +148,7 @@ int exec_load(struct vm_map *vm, const char *path, const char *const *argv,
 		argv_ptrs[i] = push_string(&sb, argv[i]);
 	platform_addr = push_string(&sb, "x86_64");
 	{
-		uint64_t rnd[2] = { fr_monotonic_ns() * 0x9e3779b97f4a7c15ULL,
-				    (uint64_t)argc * 0xbf58476d1ce4e5b9ULL ^
-					    0x94d049bb133111ebULL };
+		uint64_t rnd[2] = { random_u64(), random_u64() };
 
 		sb.sp &= ~15UL;
 		random_addr = push_bytes(&sb, rnd, sizeof(rnd));

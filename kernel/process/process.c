@@ -282,7 +282,7 @@ struct process *process_spawn(const char *path, const char *const *argv,
 	fr_mutex_init(&process_tree_lock);
 	fr_inject_user_fault_handler(user_fault);
 	*err = -ENOMEM;
-	if (!p || !t)
+	if (!p || !t || process_attrs_init(&p->attrs))
 		goto fail;
 	p->mm = mm_create();
 	if (!p->mm)
@@ -377,6 +377,10 @@ long process_clone(const struct fr_user_regs *regs,
 		p = process_alloc();
 		if (!p)
 			goto fail_thread;
+		if (process_attrs_copy(&p->attrs, &parent->attrs)) {
+			fr_kfree(p);
+			goto fail_thread;
+		}
 		str_copy(p->comm, parent->comm, sizeof(p->comm));
 		signal_process_fork(&p->sig, &parent->sig);
 		p->exit_signal = req->exit_signal;
@@ -389,6 +393,7 @@ long process_clone(const struct fr_user_regs *regs,
 			    vm_map_clone(&p->mm->map, &parent->mm->map)) {
 				if (p->mm)
 					mm_put(p->mm);
+				process_attrs_release(&p->attrs);
 				fr_kfree(p);
 				goto fail_thread;
 			}
@@ -396,6 +401,7 @@ long process_clone(const struct fr_user_regs *regs,
 		t->proc = p;
 		if (start_thread(t)) {
 			mm_put(p->mm);
+			process_attrs_release(&p->attrs);
 			fr_kfree(p);
 			goto fail_thread;
 		}
@@ -522,6 +528,7 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 	regs->rsp = sp;
 	fr_user_fpu_reset();
 	set_comm(p, path);
+	process_attrs_exec(&p->attrs);
 	return 0;
 }
 
@@ -570,6 +577,16 @@ static void process_end(struct process *p, int status)
 	fr_mutex_lock(&process_tree_lock);
 	/* orphans go to init, which reaps them */
 	while ((c = p->children)) {
+		int pdeath = process_attrs_get(&c->attrs, PROCESS_PDEATHSIG);
+
+		if (pdeath && c->state != PROCESS_ZOMBIE) {
+			struct k_siginfo info = { .signo = pdeath,
+						  .code = SI_USER,
+						  .pid = p->pid,
+						  .kind = SI_KIND_KILL };
+
+			signal_send(c, NULL, &info, false);
+		}
 		p->children = c->sibling;
 		c->parent = p == init_process ? NULL : init_process;
 		if (!c->parent)
@@ -609,8 +626,10 @@ static void process_end(struct process *p, int status)
 	}
 	fr_wake_all(&p->exited);
 	fr_mutex_unlock(&process_tree_lock);
-	if (reap)
+	if (reap) {
+		process_attrs_release(&p->attrs);
 		process_free(p);
+	}
 }
 
 void thread_exit(int status)
@@ -623,6 +642,7 @@ void thread_exit(int status)
 	int zero = 0;
 	bool last;
 
+	process_attrs_exit(&p->attrs); /* this thread's CPU time */
 	vfork_release(t);
 	/* CLONE_CHILD_CLEARTID; the futex wake-up comes with futexes */
 	if (t->clear_child_tid &&
@@ -753,6 +773,7 @@ long process_wait_child(enum wait_which which, int id, int options,
 				unlink_child(c);
 				unlink_all(c);
 				fr_mutex_unlock(&process_tree_lock);
+				process_attrs_reap(&self->attrs, &c->attrs);
 				process_free(c);
 			} else {
 				fr_mutex_unlock(&process_tree_lock);
@@ -909,4 +930,32 @@ int process_getsid(int pid)
 	ret = p ? p->sid : -ESRCH;
 	fr_mutex_unlock(&process_tree_lock);
 	return ret;
+}
+
+unsigned process_count(void)
+{
+	struct process *p;
+	unsigned n = 0;
+
+	fr_mutex_lock(&process_tree_lock);
+	for (p = all_processes; p; p = p->next_all)
+		n++;
+	fr_mutex_unlock(&process_tree_lock);
+	return n;
+}
+
+/* The target cannot be reaped while the tree lock is held. */
+int process_prlimit(int pid, unsigned resource, const struct rlimit64 *new,
+		    struct rlimit64 *old)
+{
+	struct process *self = current_process(), *p;
+	int err = -ESRCH;
+
+	fr_mutex_lock(&process_tree_lock);
+	p = process_find(pid);
+	if (p)
+		err = process_attrs_prlimit_of(&p->attrs, &self->attrs,
+					       resource, new, old);
+	fr_mutex_unlock(&process_tree_lock);
+	return err;
 }

@@ -15,6 +15,7 @@
 #include <frame/sync.h>
 #include "vm/vm_map.h"
 #include "process/signal.h"
+#include "process/attrs.h"
 
 enum process_state {
 	PROCESS_RUNNING,
@@ -62,6 +63,7 @@ struct process {
 	struct signal_state sig;  /* handlers, shared pending set */
 	struct fr_spinlock siglock;
 	char comm[16];
+	struct process_attrs attrs; /* ids, umask, limits, prctl state */
 };
 
 struct thread {
@@ -194,6 +196,16 @@ int process_getsid(int pid);
  * sending a signal wakes the thread with fr_task_post_event().
  */
 bool thread_interrupted(void);
+
+/* process_count - the number of processes, zombies included. */
+unsigned process_count(void);
+
+/*
+ * process_prlimit - prlimit64() by the caller on process @pid (see
+ * process_attrs_prlimit_of()).  Returns 0, -ESRCH, -EPERM or -EINVAL.
+ */
+int process_prlimit(int pid, unsigned resource, const struct rlimit64 *new,
+		    struct rlimit64 *old);
 
 /* exec_load - load @path into @vm, build the stack; fill entry and sp. */
 int exec_load(struct vm_map *vm, const char *path, const char *const *argv,

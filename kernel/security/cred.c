@@ -95,6 +95,11 @@ kgid_t (cred_fsgid)(cred_r c)
 	return c.obj->fsgid;
 }
 
+bool (cred_privileged)(cred_r c)
+{
+	return privileged(c.obj);
+}
+
 int (cred_groups)(cred_r c, kgid_t *out, size_t n)
 {
 	if (!n)
@@ -168,6 +173,74 @@ int (cred_setresgid)(cred_rw c, kgid_t rgid, kgid_t egid, kgid_t sgid)
 	set_id(&o->sgid, sgid);
 	o->fsgid = o->egid;
 	return 0;
+}
+
+/*
+ * setuid(2) and setgid(2) on one kind of ids: privileged, every id
+ * becomes @id; otherwise the effective and file-system ids, if @id is the
+ * real or the saved one.
+ */
+static int set_one_id(bool priv, uint32_t id, uint32_t *real, uint32_t *eff,
+		      uint32_t *saved, uint32_t *fs)
+{
+	if (id == CRED_KEEP)
+		return -EINVAL;
+	if (priv) {
+		*real = *saved = id;
+	} else if (id != *real && id != *saved) {
+		return -EPERM;
+	}
+	*eff = *fs = id;
+	return 0;
+}
+
+int (cred_setuid)(cred_rw c, kuid_t uid)
+{
+	struct cred *o = c.obj;
+
+	return set_one_id(privileged(o), uid, &o->uid, &o->euid, &o->suid,
+			  &o->fsuid);
+}
+
+int (cred_setgid)(cred_rw c, kgid_t gid)
+{
+	struct cred *o = c.obj;
+
+	return set_one_id(privileged(o), gid, &o->gid, &o->egid, &o->sgid,
+			  &o->fsgid);
+}
+
+/* setreuid(2) and setregid(2) on one kind of ids. */
+static int set_re_ids(bool priv, uint32_t r, uint32_t e, uint32_t *real,
+		      uint32_t *eff, uint32_t *saved, uint32_t *fs)
+{
+	uint32_t old_real = *real;
+
+	if (!priv && ((r != CRED_KEEP && r != *real && r != *eff) ||
+		      !id_allowed(e, *real, *eff, *saved)))
+		return -EPERM;
+	set_id(real, r);
+	set_id(eff, e);
+	if (r != CRED_KEEP || (e != CRED_KEEP && e != old_real))
+		*saved = *eff;
+	*fs = *eff;
+	return 0;
+}
+
+int (cred_setreuid)(cred_rw c, kuid_t ruid, kuid_t euid)
+{
+	struct cred *o = c.obj;
+
+	return set_re_ids(privileged(o), ruid, euid, &o->uid, &o->euid,
+			  &o->suid, &o->fsuid);
+}
+
+int (cred_setregid)(cred_rw c, kgid_t rgid, kgid_t egid)
+{
+	struct cred *o = c.obj;
+
+	return set_re_ids(privileged(o), rgid, egid, &o->gid, &o->egid,
+			  &o->sgid, &o->fsgid);
 }
 
 kuid_t (cred_setfsuid)(cred_rw c, kuid_t fsuid)

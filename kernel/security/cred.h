@@ -86,6 +86,13 @@ kgid_t cred_fsgid(cred_r c);
 #define cred_fsgid(c) cred_fsgid(cred_r_of(c))
 
 /*
+ * cred_privileged - whether the credential may change ids at will (an
+ * effective uid of 0, until capabilities come).  Rights: either handle.
+ */
+bool cred_privileged(cred_r c);
+#define cred_privileged(c) cred_privileged(cred_r_of(c))
+
+/*
  * cred_groups - the supplementary groups, in ascending order, as
  * getgroups(2): with @n 0 only their number; otherwise they are copied to
  * @out.  Rights: either handle.  Returns their number, or -EINVAL when @n
@@ -129,6 +136,59 @@ int cred_denied_setresgid(cred_r c, kgid_t rgid, kgid_t egid, kgid_t sgid)
 #define cred_setresgid(c, r, e, s)                                             \
 	_Generic((c), cred_rw: cred_setresgid,                                 \
 		 cred_r: cred_denied_setresgid)(c, r, e, s)
+
+/*
+ * cred_setuid - setuid(2): privileged, set the real, effective, saved and
+ * file-system uids to @uid; otherwise set the effective and file-system
+ * uids, if @uid is the real or the saved uid.  Rights: cred_rw.  Returns
+ * 0, -EINVAL for CRED_KEEP (not a uid), or -EPERM (and nothing changes).
+ */
+int cred_setuid(cred_rw c, kuid_t uid);
+int cred_denied_setuid(cred_r c, kuid_t uid)
+	FR_DENIED("cred_setuid: needs a modifiable credential (cred_rw); "
+		  "a read-only one (cred_r) cannot be changed");
+#define cred_setuid(c, uid)                                                    \
+	_Generic((c), cred_rw: cred_setuid, cred_r: cred_denied_setuid)(c, uid)
+
+/*
+ * cred_setgid - setgid(2), as cred_setuid for the group ids.
+ * Rights: cred_rw.  Returns 0, -EINVAL or -EPERM.
+ */
+int cred_setgid(cred_rw c, kgid_t gid);
+int cred_denied_setgid(cred_r c, kgid_t gid)
+	FR_DENIED("cred_setgid: needs a modifiable credential (cred_rw); "
+		  "a read-only one (cred_r) cannot be changed");
+#define cred_setgid(c, gid)                                                    \
+	_Generic((c), cred_rw: cred_setgid, cred_r: cred_denied_setgid)(c, gid)
+
+/*
+ * cred_setreuid - setreuid(2): set the real uid to @ruid (unprivileged:
+ * the current real or effective uid) and the effective uid to @euid
+ * (unprivileged: the current real, effective or saved uid); CRED_KEEP
+ * leaves one unchanged.  The saved uid becomes the new effective uid when
+ * the real uid is set or the effective uid is set to something other
+ * than the old real uid; the file-system uid follows the effective one.
+ * Rights: cred_rw.  Returns 0 or -EPERM (and nothing changes).
+ */
+int cred_setreuid(cred_rw c, kuid_t ruid, kuid_t euid);
+int cred_denied_setreuid(cred_r c, kuid_t ruid, kuid_t euid)
+	FR_DENIED("cred_setreuid: needs a modifiable credential (cred_rw); "
+		  "a read-only one (cred_r) cannot be changed");
+#define cred_setreuid(c, r, e)                                                 \
+	_Generic((c), cred_rw: cred_setreuid,                                  \
+		 cred_r: cred_denied_setreuid)(c, r, e)
+
+/*
+ * cred_setregid - setregid(2), as cred_setreuid for the group ids.
+ * Rights: cred_rw.  Returns 0 or -EPERM.
+ */
+int cred_setregid(cred_rw c, kgid_t rgid, kgid_t egid);
+int cred_denied_setregid(cred_r c, kgid_t rgid, kgid_t egid)
+	FR_DENIED("cred_setregid: needs a modifiable credential (cred_rw); "
+		  "a read-only one (cred_r) cannot be changed");
+#define cred_setregid(c, r, e)                                                 \
+	_Generic((c), cred_rw: cred_setregid,                                  \
+		 cred_r: cred_denied_setregid)(c, r, e)
 
 /*
  * cred_setfsuid / cred_setfsgid - set the file-system user / group id, if

@@ -187,3 +187,84 @@ KTEST(cred, many_groups)
 	cred_free(c);
 	fr_kfree(set);
 }
+
+/* The set of uids as getresuid(2) gives them. */
+static bool uids_are(cred_rw c, kuid_t r, kuid_t e, kuid_t s)
+{
+	return cred_uid(c) == r && cred_euid(c) == e && cred_suid(c) == s &&
+	       cred_fsuid(c) == e;
+}
+
+/* setuid(2): root sets all four ids, a user only among real and saved. */
+KTEST(cred, setuid)
+{
+	cred_rw c = cred_alloc_root();
+
+	KT_ASSERT(!FR_HANDLE_IS_NONE(c));
+	KT_EXPECT_EQ(cred_setuid(c, CRED_KEEP), -EINVAL);
+	KT_EXPECT_EQ(cred_setresuid(c, 1, 2, 3), 0);
+	KT_EXPECT(!cred_privileged(c));
+	/* the effective uid is not enough */
+	KT_EXPECT_EQ(cred_setuid(c, 2), -EPERM);
+	KT_EXPECT(uids_are(c, 1, 2, 3));
+	KT_EXPECT_EQ(cred_setuid(c, 3), 0);
+	KT_EXPECT(uids_are(c, 1, 3, 3));
+	KT_EXPECT_EQ(cred_setuid(c, 1), 0);
+	KT_EXPECT(uids_are(c, 1, 1, 3));
+	KT_EXPECT_EQ(cred_setuid(c, 0), -EPERM);
+	cred_free(c);
+	c = cred_alloc_root();
+	KT_ASSERT(!FR_HANDLE_IS_NONE(c));
+	KT_EXPECT(cred_privileged(cred_r_of(c)));
+	KT_EXPECT_EQ(cred_setuid(c, 1000), 0);
+	KT_EXPECT(uids_are(c, 1000, 1000, 1000));
+	KT_EXPECT_EQ(cred_setuid(c, 0), -EPERM);
+	/* the gids: root's rule needs an effective uid of 0 */
+	KT_EXPECT_EQ(cred_setgid(c, 5), -EPERM);
+	KT_EXPECT_EQ(cred_setgid(c, 0), 0);
+	KT_EXPECT_EQ(cred_gid(c), 0);
+	cred_free(c);
+	c = cred_alloc_root();
+	KT_ASSERT(!FR_HANDLE_IS_NONE(c));
+	KT_EXPECT_EQ(cred_setgid(c, 5), 0);
+	KT_EXPECT(cred_gid(c) == 5 && cred_egid(c) == 5 && cred_sgid(c) == 5 &&
+		  cred_fsgid(c) == 5);
+	KT_EXPECT_EQ(cred_setgid(c, CRED_KEEP), -EINVAL);
+	cred_free(c);
+}
+
+/* setreuid(2): the real uid from real or effective, the effective from
+ * any; the saved uid follows the new effective one when the real uid is
+ * given or the effective one changes to something other than the real. */
+KTEST(cred, setreuid)
+{
+	cred_rw c = cred_alloc_root();
+
+	KT_ASSERT(!FR_HANDLE_IS_NONE(c));
+	KT_ASSERT_EQ(cred_setresuid(c, 1, 3, 3), 0);
+	KT_EXPECT_EQ(cred_setreuid(c, 4, CRED_KEEP), -EPERM);
+	KT_EXPECT_EQ(cred_setreuid(c, CRED_KEEP, 4), -EPERM);
+	KT_EXPECT(uids_are(c, 1, 3, 3));
+	KT_EXPECT_EQ(cred_setreuid(c, 3, 1), 0);
+	KT_EXPECT(uids_are(c, 3, 1, 1));
+	KT_ASSERT_EQ(cred_setresuid(c, 1, 3, 3), 0);
+	KT_EXPECT_EQ(cred_setreuid(c, CRED_KEEP, 1), 0); /* to the real uid */
+	KT_EXPECT(uids_are(c, 1, 1, 3));
+	KT_EXPECT_EQ(cred_setreuid(c, CRED_KEEP, 3), 0); /* away from it */
+	KT_EXPECT(uids_are(c, 1, 3, 3));
+	KT_EXPECT_EQ(cred_setreuid(c, CRED_KEEP, CRED_KEEP), 0);
+	KT_EXPECT(uids_are(c, 1, 3, 3));
+	cred_free(c);
+	/* root: anything; setregid the same for groups */
+	c = cred_alloc_root();
+	KT_ASSERT(!FR_HANDLE_IS_NONE(c));
+	KT_EXPECT_EQ(cred_setregid(c, 40, CRED_KEEP), 0);
+	KT_EXPECT(cred_gid(c) == 40 && cred_egid(c) == 0 && cred_sgid(c) == 0);
+	KT_EXPECT_EQ(cred_setregid(c, CRED_KEEP, 7), 0);
+	KT_EXPECT(cred_gid(c) == 40 && cred_egid(c) == 7 && cred_sgid(c) == 7 &&
+		  cred_fsgid(c) == 7);
+	KT_EXPECT_EQ(cred_setreuid(c, 9, 8), 0);
+	KT_EXPECT(uids_are(c, 9, 8, 8));
+	KT_EXPECT_EQ(cred_setreuid(c, 0, CRED_KEEP), -EPERM);
+	cred_free(c);
+}

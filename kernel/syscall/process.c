@@ -1,8 +1,7 @@
 /*
  * Process and thread identity and lifetime: exit, exit_group, getpid,
  * gettid, getppid, set_tid_address, arch_prctl, sched_yield, process
- * groups and sessions, and the ids of the (so far always root)
- * credentials.
+ * groups and sessions.  The ids of the credentials are in identity.c.
  */
 #include <frame/task.h>
 #include <asm/prctl.h>
@@ -38,26 +37,6 @@ long sys_getppid(const struct syscall_args *a)
 	ppid = p->parent ? p->parent->pid : 0;
 	fr_mutex_unlock(&process_tree_lock);
 	return ppid;
-}
-
-long sys_getuid(const struct syscall_args *a)
-{
-	return 0;
-}
-
-long sys_geteuid(const struct syscall_args *a)
-{
-	return 0;
-}
-
-long sys_getgid(const struct syscall_args *a)
-{
-	return 0;
-}
-
-long sys_getegid(const struct syscall_args *a)
-{
-	return 0;
 }
 
 long sys_set_tid_address(const struct syscall_args *a)

@@ -120,6 +120,17 @@ void *fr_task_data(const struct fr_task *task);
 const char *fr_task_name(const struct fr_task *task);
 
 /*
+ * fr_task_cpu_time - the processor time @task has used so far, in
+ * nanoseconds: in user mode (@user_ns) and in the kernel (@sys_ns).  Time
+ * is sampled as by Linux without fine-grained accounting: each timer tick
+ * charges 1 / FR_TICK_HZ second to the task it interrupts, as user time
+ * when it interrupted user mode.  Context: any; @task must stay alive
+ * during the call.
+ */
+void fr_task_cpu_time(const struct fr_task *task, uint64_t *user_ns,
+		      uint64_t *sys_ns);
+
+/*
  * fr_task_need_resched - whether the policy asked to preempt the current
  * task.  Services call fr_task_yield() at safe points when it is set.
  */
