@@ -91,6 +91,25 @@ void fr_user_fpu_reset(void)
 {
 }
 
+/*
+ * fr_user_fpu_save / fr_user_fpu_restore - see <frame/user.h>.  With no
+ * user code running, the user FPU state is always the clean one: save
+ * gives that image and restore has nothing to load.
+ */
+void fr_user_fpu_save(struct fr_fpu_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->bytes[0] = 0x7f; /* FCW = 0x037f */
+	st->bytes[1] = 0x03;
+	st->bytes[24] = 0x80; /* MXCSR = 0x1f80 */
+	st->bytes[25] = 0x1f;
+}
+
+void fr_user_fpu_restore(const struct fr_fpu_state *st)
+{
+	(void)st;
+}
+
 /* ---- user memory ---- */
 
 static bool user_range(uint64_t a, size_t len)

@@ -1,22 +1,23 @@
 /*
- * Process lifetime: PID 1's creation, fork, exec, the per-thread user
- * loop, exit with zombies and reparenting to init, wait, and kill with
- * the default actions of signals (handlers come with the signal work).
+ * Process and thread lifetime: PID 1's creation, clone (threads, fork,
+ * vfork), exec, the per-thread user loop, exit with zombies and
+ * reparenting to init, wait, process groups and sessions.
  */
 #include <frame/heap.h>
 #include <frame/log.h>
 #include <libs/string.h>
 #include <asm/signal.h>
+#include <asm/siginfo.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
 #include "process/process.h"
 #include "syscall/syscall.h"
+#include "syscall/restart.h"
 
 struct fr_mutex process_tree_lock;
 static struct process *init_process;	/* [tree] pid 1 */
 static struct process *all_processes;	/* [tree] list through next_all */
 static int next_pid = 1;		/* [tree] */
-
-/* Linux numbers signals 1..64 (_NSIG, which the UAPI hides from users). */
-#define SIGNAL_COUNT 64
 
 struct thread *current_thread(void)
 {
@@ -34,27 +35,59 @@ struct vm_map *current_vm(void)
 {
 	struct process *p = current_process();
 
-	return p ? &p->vm : NULL;
-}
-
-static int pending_kill(const struct process *p)
-{
-	return __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE);
+	return p && p->mm ? &p->mm->map : NULL;
 }
 
 bool thread_interrupted(void)
 {
-	struct process *p = current_process();
+	struct thread *t = current_thread();
+	unsigned long irq;
+	bool pending;
 
-	return p && pending_kill(p);
+	if (!t)
+		return false;
+	irq = fr_spin_lock_irqsave(&t->proc->siglock);
+	pending = signal_pending_for(t) ||
+		  (t->proc->exec_thread && t->proc->exec_thread != t);
+	fr_spin_unlock_irqrestore(&t->proc->siglock, irq);
+	return pending;
 }
+
+/* ---- address spaces ---- */
+
+static struct mm *mm_create(void)
+{
+	struct mm *mm = FR_NEW(struct mm);
+
+	if (!mm)
+		return NULL;
+	if (vm_map_init(&mm->map)) {
+		fr_kfree(mm);
+		return NULL;
+	}
+	mm->users = 1;
+	return mm;
+}
+
+static void mm_put(struct mm *mm)
+{
+	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
+		return;
+	vm_map_destroy(&mm->map);
+	fr_kfree(mm);
+}
+
+/* ---- the user loop ---- */
 
 static void deliver_fault(struct thread *t, const struct fr_user_exception *e)
 {
-	int sig = SIGSEGV;
+	struct fr_user_regs *regs = fr_user_context_regs(t->uctx);
+	int sig = SIGSEGV, code = SI_KERNEL;
+	uint64_t addr = 0;
 
-	if (e->vector == FR_EXC_PAGE_FAULT) {
-		int err = vm_map_fault(&t->proc->vm, e->fault_addr,
+	switch (e->vector) {
+	case FR_EXC_PAGE_FAULT: {
+		int err = vm_map_fault(&t->proc->mm->map, e->fault_addr,
 				       e->error_code & FR_PF_WRITE,
 				       e->error_code & FR_PF_INSTR);
 		if (!err)
@@ -62,40 +95,66 @@ static void deliver_fault(struct thread *t, const struct fr_user_exception *e)
 		if (err == -ENOMEM) {
 			fr_printk("[pid %d] out of memory at %lx\n",
 				  t->proc->pid, e->fault_addr);
-			sig = SIGKILL;
+			process_exit_group(SIGKILL);
 		}
-	} else if (e->vector == FR_EXC_DIVIDE || e->vector == FR_EXC_FPU ||
-		   e->vector == FR_EXC_SIMD) {
-		sig = SIGFPE;
-	} else if (e->vector == FR_EXC_INVALID_OPCODE) {
-		sig = SIGILL;
-	} else if (e->vector == FR_EXC_BREAKPOINT ||
-		   e->vector == FR_EXC_DEBUG) {
-		sig = SIGTRAP;
+		code = err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR;
+		addr = e->fault_addr;
+		break;
 	}
-	/* no signal handlers yet: the default action ends the process */
-	fr_printk("[pid %d] %s: %s at %lx ip %lx error %lx\n", t->proc->pid,
-		  t->proc->comm,
-		  sig == SIGSEGV ? "segfault" :
-		  sig == SIGILL	 ? "illegal instruction" :
-				   "fatal exception",
-		  e->fault_addr, fr_user_context_regs(t->uctx)->rip,
-		  e->error_code);
-	process_exit(sig); /* wait status: killed by @sig */
+	case FR_EXC_DIVIDE:
+		sig = SIGFPE;
+		code = FPE_INTDIV;
+		addr = regs->rip;
+		break;
+	case FR_EXC_FPU:
+	case FR_EXC_SIMD:
+		sig = SIGFPE;
+		code = FPE_FLTINV;
+		addr = regs->rip;
+		break;
+	case FR_EXC_INVALID_OPCODE:
+		sig = SIGILL;
+		code = ILL_ILLOPN;
+		addr = regs->rip;
+		break;
+	case FR_EXC_BREAKPOINT:
+	case FR_EXC_DEBUG:
+		sig = SIGTRAP;
+		break;
+	default:
+		break;
+	}
+	if (!t->proc->sig.action[sig - 1].handler)
+		fr_printk("[pid %d] %s: %s at %lx ip %lx error %lx\n",
+			  t->proc->pid, t->proc->comm,
+			  sig == SIGSEGV ? "segfault" :
+			  sig == SIGILL	 ? "illegal instruction" :
+					   "fatal exception",
+			  e->fault_addr, regs->rip, e->error_code);
+	signal_force(t, sig, code, addr);
 }
 
 static void thread_main(void *unused)
 {
 	struct thread *t = current_thread();
+	struct fr_user_regs *regs = fr_user_context_regs(t->uctx);
 	struct fr_user_exception exc;
 
 	(void)unused;
-	fr_vm_space_activate(t->proc->vm.space);
-	fr_user_fpu_reset();
+	fr_vm_space_activate(t->proc->mm->map.space);
+	if (t->start_fpu) {
+		fr_user_fpu_restore(t->start_fpu);
+		fr_kfree(t->start_fpu);
+		t->start_fpu = NULL;
+	} else {
+		fr_user_fpu_reset();
+	}
 	for (;;) {
+		t->syscall_nr = -1;
 		switch (fr_user_mode_execute(t->uctx, &exc)) {
 		case FR_USER_SYSCALL:
-			syscall_dispatch(fr_user_context_regs(t->uctx));
+			t->syscall_nr = (long)regs->rax;
+			syscall_dispatch(regs);
 			break;
 		case FR_USER_EXCEPTION:
 			deliver_fault(t, &exc);
@@ -104,18 +163,17 @@ static void thread_main(void *unused)
 			fr_task_clear_event();
 			break;
 		}
-		if (pending_kill(t->proc))
-			process_exit(pending_kill(t->proc));
+		signal_deliver(t, regs);
 	}
 }
 
 static int user_fault(uint64_t addr, bool write)
 {
-	struct process *p = current_process();
+	struct vm_map *vm = current_vm();
 
-	if (!p)
+	if (!vm)
 		return -EFAULT;
-	return vm_map_fault(&p->vm, addr, write, false) ? -EFAULT : 0;
+	return vm_map_fault(vm, addr, write, false) ? -EFAULT : 0;
 }
 
 static void set_comm(struct process *p, const char *path)
@@ -125,49 +183,99 @@ static void set_comm(struct process *p, const char *path)
 	str_copy(p->comm, base ? base + 1 : path, sizeof(p->comm));
 }
 
-/*
- * Give @p and @t a pid, link them, and start the thread.  The process
- * becomes a child of @parent (NULL for init).  A non-zero @set_tid is where
- * the new tid is written in the new process's memory.
- */
-static int start_process(struct process *p, struct thread *t,
-			 struct process *parent, uint64_t set_tid)
+/* ---- creation ---- */
+
+static struct process *process_alloc(void)
 {
+	struct process *p = FR_NEW(struct process);
+
+	if (!p)
+		return NULL;
 	fr_waitqueue_init(&p->exited);
 	fr_waitqueue_init(&p->child_wait);
+	fr_waitqueue_init(&p->stop_wait);
+	fr_waitqueue_init(&p->thread_gone);
+	p->siglock = (struct fr_spinlock)FR_SPINLOCK_INIT;
+	p->exit_signal = SIGCHLD;
+	return p;
+}
+
+static struct thread *thread_alloc(const struct fr_user_regs *regs)
+{
+	struct thread *t = FR_NEW(struct thread);
+
+	if (!t)
+		return NULL;
+	t->uctx = fr_user_context_create();
+	if (!t->uctx) {
+		fr_kfree(t);
+		return NULL;
+	}
+	if (regs)
+		*fr_user_context_regs(t->uctx) = *regs;
+	fr_waitqueue_init(&t->vfork_done);
+	t->syscall_nr = -1;
+	return t;
+}
+
+static void thread_free(struct thread *t)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&t->proc->siglock);
+
+	signal_flush(&t->sig.pending);
+	fr_spin_unlock_irqrestore(&t->proc->siglock, irq);
+	fr_user_context_destroy(t->uctx);
+	fr_kfree(t->start_fpu);
+	fr_kfree(t);
+}
+
+/* Add @t to @p's threads.  [tree] held */
+static void link_thread(struct process *p, struct thread *t)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&p->siglock);
+
 	t->proc = p;
-	p->thread = t;
-	t->task = fr_task_create(p->comm, thread_main, NULL);
-	if (!t->task)
-		return -ENOMEM;
-	fr_task_set_data(t->task, t);
-	fr_mutex_lock(&process_tree_lock);
+	t->next_in_process = p->threads;
+	p->threads = t;
+	p->thread_count++;
+	fr_spin_unlock_irqrestore(&p->siglock, irq);
+}
+
+/* Add the new process @p with its first thread @t.  [tree] held */
+static void link_process(struct process *p, struct thread *t,
+			 struct process *parent)
+{
 	p->pid = next_pid++;
 	t->tid = p->pid;
 	p->parent = parent;
 	if (parent) {
 		p->sibling = parent->children;
 		parent->children = p;
+		p->pgid = parent->pgid;
+		p->sid = parent->sid;
 	} else {
 		init_process = p;
+		p->pgid = p->sid = p->pid;
 	}
 	p->next_all = all_processes;
 	all_processes = p;
-	fr_mutex_unlock(&process_tree_lock);
-	/* break copy-on-write first: the write must not reach the parent */
-	if (set_tid && !vm_map_fault(&p->vm, set_tid, true, false) &&
-	    fr_vm_space_write(p->vm.space, fr_uaddr(set_tid), &t->tid,
-			      sizeof(t->tid)))
-		fr_printk("[pid %d] child tid address not writable\n", p->pid);
-	fr_task_start(t->task);
-	return p->pid;
+	link_thread(p, t);
+}
+
+static int start_thread(struct thread *t)
+{
+	t->task = fr_task_create(t->proc->comm, thread_main, NULL);
+	if (!t->task)
+		return -ENOMEM;
+	fr_task_set_data(t->task, t);
+	return 0;
 }
 
 struct process *process_spawn(const char *path, const char *const *argv,
 			      const char *const *envp, int *err)
 {
-	struct process *p = FR_NEW(struct process);
-	struct thread *t = FR_NEW(struct thread);
+	struct process *p = process_alloc();
+	struct thread *t = thread_alloc(NULL);
 	uint64_t entry, sp;
 	struct fr_user_regs *regs;
 
@@ -176,93 +284,233 @@ struct process *process_spawn(const char *path, const char *const *argv,
 	*err = -ENOMEM;
 	if (!p || !t)
 		goto fail;
-	*err = vm_map_init(&p->vm);
+	p->mm = mm_create();
+	if (!p->mm)
+		goto fail;
+	*err = exec_load(&p->mm->map, path, argv, envp, &entry, &sp);
 	if (*err)
 		goto fail;
-	*err = exec_load(&p->vm, path, argv, envp, &entry, &sp);
-	if (*err)
-		goto fail_vm;
-	*err = -ENOMEM;
-	t->uctx = fr_user_context_create();
-	if (!t->uctx)
-		goto fail_vm;
 	regs = fr_user_context_regs(t->uctx);
 	regs->rip = entry;
 	regs->rsp = sp;
 	set_comm(p, path);
-	*err = start_process(p, t, NULL, 0);
-	if (*err < 0)
-		goto fail_ctx;
-	*err = 0;
+	t->proc = p;
+	*err = start_thread(t);
+	if (*err)
+		goto fail;
+	fr_mutex_lock(&process_tree_lock);
+	link_process(p, t, NULL);
+	fr_mutex_unlock(&process_tree_lock);
+	fr_task_start(t->task);
 	return p;
-fail_ctx:
-	fr_user_context_destroy(t->uctx);
-fail_vm:
-	vm_map_destroy(&p->vm);
 fail:
-	fr_kfree(t);
+	if (p && p->mm)
+		mm_put(p->mm);
+	if (t) {
+		fr_user_context_destroy(t->uctx);
+		fr_kfree(t);
+	}
 	fr_kfree(p);
 	return NULL;
 }
 
-long process_fork(const struct fr_user_regs *regs, uint64_t set_tid,
-		  uint64_t clear_tid)
+/* Write @t's tid at the user address @addr of its (new) address space. */
+static void write_child_tid(struct thread *t, uint64_t addr)
 {
-	struct process *parent = current_process();
-	struct process *p = FR_NEW(struct process);
-	struct thread *t = FR_NEW(struct thread);
-	struct fr_user_regs *child_regs;
-	long pid;
+	struct vm_map *vm = &t->proc->mm->map;
 
-	if (!p || !t)
-		goto fail;
-	if (vm_map_init(&p->vm))
-		goto fail;
-	if (vm_map_clone(&p->vm, &parent->vm))
-		goto fail_vm;
-	t->uctx = fr_user_context_create();
-	if (!t->uctx)
-		goto fail_vm;
+	/* break copy-on-write first: the write must not reach the parent */
+	if (vm_map_fault(vm, addr, true, false) ||
+	    fr_vm_space_write(vm->space, fr_uaddr(addr), &t->tid,
+			      sizeof(t->tid)))
+		fr_printk("[pid %d] child tid address not writable\n",
+			  t->proc->pid);
+}
+
+long process_clone(const struct fr_user_regs *regs,
+		   const struct clone_request *req)
+{
+	struct thread *self = current_thread(), *t;
+	struct process *parent = self->proc, *p;
+	struct fr_user_regs *child_regs;
+	unsigned long irq;
+	long tid;
+
+	t = thread_alloc(regs);
+	if (!t)
+		return -ENOMEM;
+	t->start_fpu = FR_NEW(struct fr_fpu_state);
+	if (!t->start_fpu)
+		goto fail_thread;
+	fr_user_fpu_save(t->start_fpu);
 	child_regs = fr_user_context_regs(t->uctx);
-	*child_regs = *regs;
 	child_regs->rax = 0;
-	str_copy(p->comm, parent->comm, sizeof(p->comm));
-	t->clear_child_tid = clear_tid;
-	pid = start_process(p, t, parent, set_tid);
-	if (pid < 0)
-		goto fail_ctx;
-	return pid;
-fail_ctx:
+	if (req->stack)
+		child_regs->rsp = req->stack;
+	if (req->flags & CLONE_SETTLS)
+		child_regs->fs_base = req->tls;
+	if (req->flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = req->child_tid;
+	irq = fr_spin_lock_irqsave(&parent->siglock);
+	t->sig.blocked = self->sig.blocked;
+	if (!(req->flags & CLONE_VM) || (req->flags & CLONE_VFORK)) {
+		t->sig.ss_sp = self->sig.ss_sp;
+		t->sig.ss_size = self->sig.ss_size;
+		t->sig.ss_flags = self->sig.ss_flags;
+	}
+	fr_spin_unlock_irqrestore(&parent->siglock, irq);
+
+	if (req->flags & CLONE_THREAD) {
+		t->proc = parent;
+		if (start_thread(t))
+			goto fail_thread;
+		fr_mutex_lock(&process_tree_lock);
+		t->tid = next_pid++;
+		link_thread(parent, t);
+		irq = fr_spin_lock_irqsave(&parent->siglock);
+		if (parent->group_exit || parent->exec_thread)
+			fr_task_post_event(t->task); /* it ends at once */
+		fr_spin_unlock_irqrestore(&parent->siglock, irq);
+		fr_mutex_unlock(&process_tree_lock);
+		p = parent;
+	} else {
+		p = process_alloc();
+		if (!p)
+			goto fail_thread;
+		str_copy(p->comm, parent->comm, sizeof(p->comm));
+		signal_process_fork(&p->sig, &parent->sig);
+		p->exit_signal = req->exit_signal;
+		if (req->flags & CLONE_VM) {
+			p->mm = parent->mm;
+			__atomic_add_fetch(&p->mm->users, 1, __ATOMIC_RELAXED);
+		} else {
+			p->mm = mm_create();
+			if (!p->mm ||
+			    vm_map_clone(&p->mm->map, &parent->mm->map)) {
+				if (p->mm)
+					mm_put(p->mm);
+				fr_kfree(p);
+				goto fail_thread;
+			}
+		}
+		t->proc = p;
+		if (start_thread(t)) {
+			mm_put(p->mm);
+			fr_kfree(p);
+			goto fail_thread;
+		}
+		fr_mutex_lock(&process_tree_lock);
+		link_process(p, t, (req->flags & CLONE_PARENT) &&
+						   parent->parent ?
+					   parent->parent :
+					   parent);
+		fr_mutex_unlock(&process_tree_lock);
+	}
+	tid = t->tid;
+	if (req->flags & CLONE_CHILD_SETTID)
+		write_child_tid(t, req->child_tid);
+	if (req->flags & CLONE_VFORK) {
+		self->vfork_pending = true;
+		t->vfork_parent = self;
+	}
+	fr_task_start(t->task);
+	if (req->flags & CLONE_VFORK)
+		/* not interruptible: the child uses our memory until it lets go */
+		FR_WAIT_EVENT(&self->vfork_done,
+			      !__atomic_load_n(&self->vfork_pending,
+					       __ATOMIC_ACQUIRE));
+	return tid;
+fail_thread:
 	fr_user_context_destroy(t->uctx);
-fail_vm:
-	vm_map_destroy(&p->vm);
-fail:
+	fr_kfree(t->start_fpu);
 	fr_kfree(t);
-	fr_kfree(p);
 	return -ENOMEM;
+}
+
+/* A vfork child stops using its parent's memory: let the parent go on. */
+static void vfork_release(struct thread *t)
+{
+	struct thread *parent;
+
+	fr_mutex_lock(&process_tree_lock);
+	parent = t->vfork_parent;
+	t->vfork_parent = NULL;
+	if (parent) {
+		__atomic_store_n(&parent->vfork_pending, false,
+				 __ATOMIC_RELEASE);
+		fr_wake_all(&parent->vfork_done);
+	}
+	fr_mutex_unlock(&process_tree_lock);
+}
+
+/* End every other thread of the caller's process (for exec). */
+static int end_other_threads(struct thread *t)
+{
+	struct process *p = t->proc;
+	unsigned long irq = fr_spin_lock_irqsave(&p->siglock);
+	struct thread *th;
+
+	if (p->group_exit || p->exec_thread) {
+		fr_spin_unlock_irqrestore(&p->siglock, irq);
+		return -EAGAIN; /* being killed, or another exec won */
+	}
+	p->exec_thread = t;
+	for (th = p->threads; th; th = th->next_in_process)
+		if (th != t)
+			fr_task_post_event(th->task);
+	fr_spin_unlock_irqrestore(&p->siglock, irq);
+	FR_WAIT_EVENT(&p->thread_gone,
+		      __atomic_load_n(&p->thread_count, __ATOMIC_ACQUIRE) == 1);
+	irq = fr_spin_lock_irqsave(&p->siglock);
+	p->exec_thread = NULL;
+	fr_spin_unlock_irqrestore(&p->siglock, irq);
+	return 0;
 }
 
 long process_exec(struct fr_user_regs *regs, const char *path,
 		  const char *const *argv, const char *const *envp)
 {
-	struct process *p = current_process();
-	struct vm_map fresh, old;
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	struct mm *fresh, *old;
 	uint64_t entry, sp, cs, ss, rflags;
-	int err;
+	unsigned long irq;
+	int err, zero = 0;
 
-	err = vm_map_init(&fresh);
-	if (err)
-		return err;
-	err = exec_load(&fresh, path, argv, envp, &entry, &sp);
+	fresh = mm_create();
+	if (!fresh)
+		return -ENOMEM;
+	err = exec_load(&fresh->map, path, argv, envp, &entry, &sp);
 	if (err) {
-		vm_map_destroy(&fresh);
+		mm_put(fresh);
 		return err;
 	}
+	if (p->thread_count > 1 && end_other_threads(t)) {
+		mm_put(fresh);
+		return -EAGAIN;
+	}
 	/* the point of no return: the old program is gone */
-	old = p->vm;
-	p->vm = fresh;
-	fr_vm_space_activate(p->vm.space);
-	vm_map_destroy(&old);
+	if (t->clear_child_tid && p->mm->users > 1 &&
+	    FR_PUT_USER(zero, fr_uaddr(t->clear_child_tid)))
+		t->clear_child_tid = 0; /* nothing to clear */
+	t->clear_child_tid = 0;
+	t->robust_list = 0;
+	fr_mutex_lock(&process_tree_lock);
+	old = p->mm;
+	p->mm = fresh;
+	t->tid = p->pid; /* the thread that execs takes the process's id */
+	p->did_exec = true;
+	fr_mutex_unlock(&process_tree_lock);
+	fr_vm_space_activate(fresh->map.space);
+	mm_put(old);
+	vfork_release(t);
+
+	irq = fr_spin_lock_irqsave(&p->siglock);
+	signal_process_exec(&p->sig);
+	t->sig.ss_sp = t->sig.ss_size = 0;
+	t->sig.ss_flags = 0;
+	fr_spin_unlock_irqrestore(&p->siglock, irq);
+
 	cs = regs->cs;
 	ss = regs->ss;
 	rflags = regs->rflags;
@@ -277,24 +525,49 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 	return 0;
 }
 
-void process_exit(int status)
-{
-	struct thread *t = current_thread();
-	struct process *p = t->proc, *c;
-	int zero = 0;
+/* ---- the end ---- */
 
-	/* CLONE_CHILD_CLEARTID; the futex wake-up comes with futexes */
-	if (t->clear_child_tid &&
-	    FR_PUT_USER(zero, fr_uaddr(t->clear_child_tid)))
-		t->clear_child_tid = 0;
-	fr_vm_space_activate(NULL);
-	vm_map_destroy(&p->vm);
-	fr_user_context_destroy(t->uctx);
-	fr_task_set_data(t->task, NULL);
-	fr_kfree(t);
+/* Whether @parent asked that its children be reaped without a wait. */
+static bool parent_autoreaps(const struct process *parent)
+{
+	const struct k_sigaction *ka = &parent->sig.action[SIGCHLD - 1];
+
+	return ka->handler == 1 /* SIG_IGN */ || (ka->flags & SA_NOCLDWAIT);
+}
+
+static void unlink_all(struct process *p)
+{
+	struct process **pp = &all_processes;
+
+	while (*pp && *pp != p)
+		pp = &(*pp)->next_all;
+	if (*pp)
+		*pp = p->next_all;
+}
+
+static void unlink_child(struct process *c)
+{
+	struct process **pp = &c->parent->children;
+
+	while (*pp && *pp != c)
+		pp = &(*pp)->sibling;
+	if (*pp)
+		*pp = c->sibling;
+}
+
+static void process_free(struct process *p)
+{
+	signal_flush(&p->sig.shared);
+	fr_kfree(p);
+}
+
+/* The last thread of @p is gone: make it a zombie and tell the parent. */
+static void process_end(struct process *p, int status)
+{
+	struct process *c, *parent;
+	bool reap = false;
 
 	fr_mutex_lock(&process_tree_lock);
-	p->thread = NULL;
 	/* orphans go to init, which reaps them */
 	while ((c = p->children)) {
 		p->children = c->sibling;
@@ -310,108 +583,195 @@ void process_exit(int status)
 		}
 	}
 	p->exit_status = status;
-	p->state = PROCESS_ZOMBIE;
-	/* the parent cannot be reaped and freed while the lock is held */
-	if (p->parent) {
-		__atomic_add_fetch(&p->parent->child_events, 1,
-				   __ATOMIC_RELEASE);
-		fr_wake_all(&p->parent->child_wait);
+	__atomic_store_n(&p->state, PROCESS_ZOMBIE, __ATOMIC_RELEASE);
+	parent = p->parent;
+	if (parent) {
+		struct k_siginfo info = {
+			.signo = p->exit_signal,
+			.code = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED :
+								    CLD_KILLED) :
+						  CLD_EXITED,
+			.pid = p->pid,
+			.status = (status & 0x7f) ? (status & 0x7f) :
+						    (status >> 8) & 0xff,
+			.kind = SI_KIND_CHLD,
+		};
+
+		if (p->exit_signal)
+			signal_send(parent, NULL, &info, false);
+		if (parent_autoreaps(parent)) {
+			unlink_child(p);
+			unlink_all(p);
+			reap = true;
+		}
+		__atomic_add_fetch(&parent->child_events, 1, __ATOMIC_RELEASE);
+		fr_wake_all(&parent->child_wait);
 	}
 	fr_wake_all(&p->exited);
 	fr_mutex_unlock(&process_tree_lock);
+	if (reap)
+		process_free(p);
+}
+
+void thread_exit(int status)
+{
+	struct thread *t = current_thread();
+	struct process *p = t->proc;
+	struct thread **pp;
+	unsigned long irq;
+	struct mm *mm = NULL;
+	int zero = 0;
+	bool last;
+
+	vfork_release(t);
+	/* CLONE_CHILD_CLEARTID; the futex wake-up comes with futexes */
+	if (t->clear_child_tid &&
+	    FR_PUT_USER(zero, fr_uaddr(t->clear_child_tid)))
+		t->clear_child_tid = 0; /* nothing to clear */
+
+	fr_mutex_lock(&process_tree_lock);
+	irq = fr_spin_lock_irqsave(&p->siglock);
+	for (pp = &p->threads; *pp && *pp != t; pp = &(*pp)->next_in_process)
+		;
+	if (*pp)
+		*pp = t->next_in_process;
+	last = --p->thread_count == 0;
+	if (last && p->group_exit)
+		status = p->exit_status;
+	/* a thread that ends with signals for the process passes them on */
+	if (!last && p->sig.shared.set)
+		for (struct thread *th = p->threads; th;
+		     th = th->next_in_process)
+			fr_task_post_event(th->task);
+	fr_spin_unlock_irqrestore(&p->siglock, irq);
+	if (last) {
+		mm = p->mm;
+		p->mm = NULL;
+	}
+	fr_wake_all(&p->thread_gone);
+	fr_mutex_unlock(&process_tree_lock);
+
+	fr_vm_space_activate(NULL);
+	if (mm)
+		mm_put(mm);
+	fr_task_set_data(t->task, NULL);
+	thread_free(t);
+	if (last)
+		process_end(p, status);
 	fr_task_exit();
 }
 
-static void unlink_all(struct process *p)
+void process_exit_group(int status)
 {
-	struct process **pp = &all_processes;
+	struct thread *t = current_thread(), *th;
+	struct process *p = t->proc;
+	unsigned long irq = fr_spin_lock_irqsave(&p->siglock);
 
-	while (*pp && *pp != p)
-		pp = &(*pp)->next_all;
-	if (*pp)
-		*pp = p->next_all;
+	if (!p->group_exit) {
+		p->group_exit = true;
+		p->exit_status = status;
+	}
+	for (th = p->threads; th; th = th->next_in_process)
+		if (th != t)
+			fr_task_post_event(th->task);
+	fr_wake_all(&p->stop_wait);
+	fr_spin_unlock_irqrestore(&p->siglock, irq);
+	thread_exit(status);
 }
 
-long process_wait_child(int pid, int *status, bool nohang)
+/* ---- waiting ---- */
+
+static bool wait_matches(const struct process *c, enum wait_which which,
+			 int id)
+{
+	switch (which) {
+	case WAIT_PID:
+		return c->pid == id;
+	case WAIT_PGID:
+		return c->pgid == id;
+	default:
+		return true;
+	}
+}
+
+/* A report on @c for the options, if it has one.  [tree] held */
+static bool child_report(struct process *c, int options,
+			 struct wait_result *res)
+{
+	unsigned long irq;
+	bool found = false;
+
+	if ((options & WEXITED) && c->state == PROCESS_ZOMBIE) {
+		int st = c->exit_status;
+
+		res->status = st;
+		res->code = (st & 0x7f) ? ((st & 0x80) ? CLD_DUMPED : CLD_KILLED) :
+					  CLD_EXITED;
+		res->child_status = (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff;
+		return true;
+	}
+	irq = fr_spin_lock_irqsave(&c->siglock);
+	if ((options & WSTOPPED) && c->stopped && c->report_stop) {
+		res->status = (c->stop_signal << 8) | 0x7f;
+		res->code = CLD_STOPPED;
+		res->child_status = c->stop_signal;
+		if (!(options & WNOWAIT))
+			c->report_stop = false;
+		found = true;
+	} else if ((options & WCONTINUED) && c->report_continue) {
+		res->status = 0xffff;
+		res->code = CLD_CONTINUED;
+		res->child_status = SIGCONT;
+		if (!(options & WNOWAIT))
+			c->report_continue = false;
+		found = true;
+	}
+	fr_spin_unlock_irqrestore(&c->siglock, irq);
+	return found;
+}
+
+long process_wait_child(enum wait_which which, int id, int options,
+			struct wait_result *res)
 {
 	struct process *self = current_process();
 
-	/* no process groups yet: every child is in the caller's group */
 	for (;;) {
-		struct process **pp, *c;
+		struct process *c;
 		bool any = false;
 		unsigned seen;
 
 		fr_mutex_lock(&process_tree_lock);
-		for (pp = &self->children; (c = *pp); pp = &c->sibling) {
-			if (pid > 0 && c->pid != pid)
+		for (c = self->children; c; c = c->sibling) {
+			if (!wait_matches(c, which, id))
 				continue;
 			any = true;
-			if (c->state == PROCESS_ZOMBIE) {
-				*pp = c->sibling;
+			if (!child_report(c, options, res))
+				continue;
+			res->pid = c->pid;
+			if (c->state == PROCESS_ZOMBIE &&
+			    !(options & WNOWAIT)) {
+				unlink_child(c);
 				unlink_all(c);
 				fr_mutex_unlock(&process_tree_lock);
-				*status = c->exit_status;
-				pid = c->pid;
-				fr_kfree(c);
-				return pid;
+				process_free(c);
+			} else {
+				fr_mutex_unlock(&process_tree_lock);
 			}
+			return res->pid;
 		}
 		seen = self->child_events;
 		fr_mutex_unlock(&process_tree_lock);
 		if (!any)
 			return -ECHILD;
-		if (nohang)
+		if (options & WNOHANG)
 			return 0;
 		FR_WAIT_EVENT(&self->child_wait,
 			      __atomic_load_n(&self->child_events,
 					      __ATOMIC_ACQUIRE) != seen ||
-				      pending_kill(self));
-		if (pending_kill(self))
-			return -EINTR;
+				      thread_interrupted());
+		if (thread_interrupted())
+			return -ERESTARTSYS;
 	}
-}
-
-/* Signals whose default action is not to end the process. */
-static bool default_not_fatal(int sig)
-{
-	switch (sig) {
-	case SIGCHLD:
-	case SIGCONT:
-	case SIGURG:
-	case SIGWINCH:
-	case SIGSTOP: /* stopping comes with job control */
-	case SIGTSTP:
-	case SIGTTIN:
-	case SIGTTOU:
-		return true;
-	default:
-		return false;
-	}
-}
-
-int process_kill(int pid, int sig)
-{
-	struct process *p;
-	int err = -ESRCH;
-
-	if (sig < 0 || sig > SIGNAL_COUNT)
-		return -EINVAL;
-	fr_mutex_lock(&process_tree_lock);
-	for (p = all_processes; p; p = p->next_all) {
-		if (p->pid != pid)
-			continue;
-		err = 0;
-		if (!sig || p->state == PROCESS_ZOMBIE ||
-		    default_not_fatal(sig))
-			break;
-		__atomic_store_n(&p->pending_kill, sig, __ATOMIC_RELEASE);
-		fr_task_post_event(p->thread->task);
-		fr_wake_all(&p->child_wait);
-		break;
-	}
-	fr_mutex_unlock(&process_tree_lock);
-	return err;
 }
 
 int process_wait(struct process *p)
@@ -419,4 +779,118 @@ int process_wait(struct process *p)
 	FR_WAIT_EVENT(&p->exited, __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) ==
 					  PROCESS_ZOMBIE);
 	return p->exit_status;
+}
+
+/* ---- lookup ---- */
+
+struct process *process_first(void)
+{
+	return all_processes;
+}
+
+struct process *process_find(int pid)
+{
+	struct process *p;
+
+	for (p = all_processes; p; p = p->next_all)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+struct thread *thread_find(int tid)
+{
+	struct process *p;
+	struct thread *t;
+
+	for (p = all_processes; p; p = p->next_all)
+		for (t = p->threads; t; t = t->next_in_process)
+			if (t->tid == tid)
+				return t;
+	return NULL;
+}
+
+/* ---- process groups and sessions ---- */
+
+/* Whether a process of session @sid leads or belongs to group @pgid. */
+static bool group_exists_in_session(int pgid, int sid)
+{
+	struct process *p;
+
+	for (p = all_processes; p; p = p->next_all)
+		if (p->pgid == pgid && p->sid == sid &&
+		    p->state != PROCESS_ZOMBIE)
+			return true;
+	return false;
+}
+
+int process_setpgid(int pid, int pgid)
+{
+	struct process *self = current_process(), *p;
+	int err = 0;
+
+	if (pgid < 0)
+		return -EINVAL;
+	fr_mutex_lock(&process_tree_lock);
+	if (!pid)
+		pid = self->pid;
+	if (!pgid)
+		pgid = pid;
+	p = process_find(pid);
+	if (!p || (p != self && p->parent != self)) {
+		err = -ESRCH;
+	} else if (p != self && p->did_exec) {
+		err = -EACCES;
+	} else if (p->sid != self->sid || p->sid == p->pid) {
+		err = -EPERM; /* another session, or a session leader */
+	} else if (pgid != p->pid && !group_exists_in_session(pgid, self->sid)) {
+		err = -EPERM;
+	} else {
+		p->pgid = pgid;
+	}
+	fr_mutex_unlock(&process_tree_lock);
+	return err;
+}
+
+int process_setsid(void)
+{
+	struct process *self = current_process(), *p;
+	int ret;
+
+	fr_mutex_lock(&process_tree_lock);
+	for (p = all_processes; p; p = p->next_all)
+		if (p->pgid == self->pid)
+			break;
+	if (p) {
+		ret = -EPERM; /* already leads a process group */
+	} else {
+		self->sid = self->pgid = self->pid;
+		ret = self->pid;
+	}
+	fr_mutex_unlock(&process_tree_lock);
+	return ret;
+}
+
+int process_getpgid(int pid)
+{
+	struct process *p;
+	int ret;
+
+	fr_mutex_lock(&process_tree_lock);
+	p = pid ? process_find(pid) : current_process();
+	ret = p ? p->pgid : -ESRCH;
+	fr_mutex_unlock(&process_tree_lock);
+	return ret;
+}
+
+int process_getsid(int pid)
+{
+	struct process *p;
+	int ret;
+
+	fr_mutex_lock(&process_tree_lock);
+	p = pid ? process_find(pid) : current_process();
+	ret = p ? p->sid : -ESRCH;
+	fr_mutex_unlock(&process_tree_lock);
+	return ret;
 }

@@ -1,9 +1,11 @@
 /*
  * Processes and their threads.  A thread is a frame task running a user
  * context in a loop: run until the program enters the kernel, serve the
- * system call or exception, repeat.  Processes form a tree: a process that
- * ends stays a zombie until its parent reaps it with wait4(), and its
- * children are handed to init.
+ * system call or exception, deliver signals, repeat.  A process is a thread
+ * group sharing an address space, signal handlers and ids.  Processes form a
+ * tree: a process that ends stays a zombie until its parent reaps it, and
+ * its children are handed to init.  Processes belong to process groups and
+ * sessions.
  */
 #ifndef KERNEL_PROCESS_PROCESS_H
 #define KERNEL_PROCESS_PROCESS_H
@@ -12,29 +14,53 @@
 #include <frame/user.h>
 #include <frame/sync.h>
 #include "vm/vm_map.h"
+#include "process/signal.h"
 
 enum process_state {
 	PROCESS_RUNNING,
 	PROCESS_ZOMBIE, /* ended, waiting to be reaped by its parent */
 };
 
+/* An address space shared by the threads of a process and by CLONE_VM. */
+struct mm {
+	struct vm_map map;
+	int users; /* atomic */
+};
+
 struct thread;
 
-/* Fields marked [tree] are guarded by process_tree_lock. */
+/*
+ * Fields marked [tree] are guarded by process_tree_lock; [sig] by the
+ * process's siglock.
+ */
 struct process {
 	int pid;
-	struct vm_map vm;
-	struct thread *thread;	  /* its one thread (threads come later) */
+	int pgid, sid;	 /* [tree] process group and session */
+	struct mm *mm;	 /* [tree] changed by exec; NULL once ended */
+	struct thread *threads; /* [tree] live threads, through next_in_process */
+	int thread_count;	/* [tree] */
 	enum process_state state; /* [tree] */
-	int exit_status;	  /* [tree] wait status, as wait4() reports it */
-	int pending_kill;	  /* signal that ends it at the next kernel exit */
+	int exit_status;	  /* [sig] wait status, as wait4() reports it */
+	bool group_exit;	  /* [sig] every thread must end */
+	bool did_exec;		  /* [tree] for setpgid() */
+	struct thread *exec_thread; /* [sig] exec ends the other threads */
+	struct fr_waitqueue thread_gone; /* woken when a thread ends */
+	int exit_signal;	  /* [tree] sent to the parent at the end */
+	/* job control: [sig] */
+	bool stopped;		/* stopped by a stop signal */
+	int stop_signal;	/* which one, for wait */
+	bool report_stop;	/* a stop wait4(WUNTRACED) has not seen */
+	bool report_continue;	/* a continue wait4(WCONTINUED) has not seen */
+	struct fr_waitqueue stop_wait; /* stopped threads sleep here */
 	struct process *parent;	  /* [tree] NULL for init */
 	struct process *children; /* [tree] first child */
 	struct process *sibling;  /* [tree] next child of the same parent */
-	unsigned child_events;	  /* [tree] bumped when a child ends */
-	struct fr_waitqueue child_wait; /* woken when a child ends */
+	unsigned child_events;	  /* [tree] bumped when a child changes */
+	struct fr_waitqueue child_wait; /* woken when a child changes */
 	struct fr_waitqueue exited;	/* woken when this process ends */
 	struct process *next_all; /* [tree] every process, for pid lookup */
+	struct signal_state sig;  /* handlers, shared pending set */
+	struct fr_spinlock siglock;
 	char comm[16];
 };
 
@@ -43,12 +69,19 @@ struct thread {
 	struct process *proc;
 	struct fr_task *task;
 	struct fr_user_context *uctx;
+	struct thread *next_in_process; /* [tree] */
 	uint64_t clear_child_tid;
 	uint64_t robust_list; /* set_robust_list(): user address of the head */
 	uint64_t robust_len;
+	struct fr_fpu_state *start_fpu; /* FPU state to start with, or NULL */
+	struct thread_signals sig;	/* [sig] mask, pending, altstack */
+	long syscall_nr;		/* the call being served, or -1 */
+	struct fr_waitqueue vfork_done; /* a CLONE_VFORK parent waits here */
+	bool vfork_pending;		/* ... while its child has not let go */
+	struct thread *vfork_parent;	/* [tree] the parent waiting for us */
 };
 
-/* The lock of the process tree (parents, children, states). */
+/* The lock of the process tree (parents, children, states, threads). */
 extern struct fr_mutex process_tree_lock;
 
 /* The calling thread and its process (NULL outside a user thread). */
@@ -66,41 +99,86 @@ struct vm_map *current_vm(void);
 struct process *process_spawn(const char *path, const char *const *argv,
 			      const char *const *envp, int *err);
 
-/*
- * process_fork - a copy of the calling process (copy-on-write memory, the
- * same registers, 0 in rax) as its child; @regs are the caller's user
- * registers.  A non-zero @set_tid is a user address in the child's memory
- * that gets the child's tid; a non-zero @clear_tid is cleared when the
- * child ends.  Returns the child's pid or -ENOMEM.
- */
-long process_fork(const struct fr_user_regs *regs, uint64_t set_tid,
-		  uint64_t clear_tid);
+/* What clone() asks for, already checked by the system call. */
+struct clone_request {
+	uint64_t flags;	    /* CLONE_* */
+	int exit_signal;    /* sent to the parent when the child ends */
+	uint64_t stack;	    /* new stack pointer, or 0 */
+	uint64_t tls;	    /* CLONE_SETTLS */
+	uint64_t child_tid; /* CLONE_CHILD_SETTID / CLEARTID */
+};
 
 /*
- * process_exec - replace the calling process's program with @path.  On
- * success the registers in @regs start the new program; on failure the
- * old program goes on and the error is returned.
+ * process_clone - a new thread (CLONE_THREAD) or process (a copy-on-write
+ * copy of the caller's memory unless CLONE_VM) that resumes from @regs
+ * with 0 in rax.  Returns the new tid/pid, -ENOMEM or -EAGAIN.
+ * With CLONE_VFORK the caller sleeps until the child execs or ends.
+ */
+long process_clone(const struct fr_user_regs *regs,
+		   const struct clone_request *req);
+
+/*
+ * process_exec - replace the calling process's program with @path; other
+ * threads end first.  On success the registers in @regs start the new
+ * program; on failure the old program goes on and the error is returned.
  */
 long process_exec(struct fr_user_regs *regs, const char *path,
 		  const char *const *argv, const char *const *envp);
 
-/* process_exit - end the calling process with wait status @status. */
-FR_NORETURN void process_exit(int status);
+/* thread_exit - end the calling thread (exit()); the last one ends the
+ * process with wait status @status. */
+FR_NORETURN void thread_exit(int status);
 
 /*
- * process_wait_child - wait4() for the caller: reap a zombie child matching
- * @pid (> 0: that child, -1: any).  Returns its pid with @status filled,
- * 0 when @nohang and none has ended, -ECHILD when none matches, -EINVAL
- * for an unsupported @pid.
+ * process_exit_group - end every thread of the calling process (exit_group
+ * or a fatal signal) with wait status @status.
  */
-long process_wait_child(int pid, int *status, bool nohang);
+FR_NORETURN void process_exit_group(int status);
+
+/* Which children a wait matches: WAIT_* and the pid or pgid. */
+enum wait_which { WAIT_PID, WAIT_PGID, WAIT_ANY };
+
+/* What a wait reports about a child. */
+struct wait_result {
+	int pid;
+	int status;   /* as wait4() reports it */
+	int code;     /* CLD_* for waitid() */
+	int child_status; /* exit code or signal, for waitid() */
+};
 
 /*
- * process_kill - send signal @sig to process @pid; with no handlers yet,
- * a signal whose default action ends a process ends it.  Returns 0,
- * -ESRCH or -EINVAL.
+ * process_wait_child - wait4()/waitid() for the caller: find a child
+ * matching @which/@id with an event selected by @options (WEXITED,
+ * WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT).  Returns the child's pid with
+ * @res filled, 0 when WNOHANG and none is ready, -ECHILD when none
+ * matches, -ERESTARTSYS when a signal interrupts.
  */
-int process_kill(int pid, int sig);
+long process_wait_child(enum wait_which which, int id, int options,
+			struct wait_result *res);
+
+/* process_wait - sleep until @p has ended; returns its wait status. */
+int process_wait(struct process *p);
+
+/*
+ * process_find - the process with pid @pid, or NULL.  Context: with
+ * process_tree_lock held.
+ */
+struct process *process_find(int pid);
+
+/*
+ * thread_find - the thread with tid @tid, or NULL.  Context: with
+ * process_tree_lock held.
+ */
+struct thread *thread_find(int tid);
+
+/* The first process of the all-processes list (to walk it), under the lock. */
+struct process *process_first(void);
+
+/* setpgid(), setsid(), getpgid(), getsid() with Linux's rules and errors. */
+int process_setpgid(int pid, int pgid);
+int process_setsid(void);
+int process_getpgid(int pid);
+int process_getsid(int pid);
 
 /*
  * thread_interrupted - whether the calling thread has a signal to take (or
@@ -109,9 +187,6 @@ int process_kill(int pid, int sig);
  * sending a signal wakes the thread with fr_task_post_event().
  */
 bool thread_interrupted(void);
-
-/* process_wait - sleep until @p has ended; returns its wait status. */
-int process_wait(struct process *p);
 
 /* exec_load - load @path into @vm, build the stack; fill entry and sp. */
 int exec_load(struct vm_map *vm, const char *path, const char *const *argv,

@@ -17,7 +17,7 @@ static unsigned to_fr_prot(uint64_t prot)
 
 long sys_brk(const struct syscall_args *a)
 {
-	struct vm_map *vm = &current_process()->vm;
+	struct vm_map *vm = current_vm();
 	uint64_t want = a->arg[0];
 	uint64_t old_end = FR_ALIGN_UP(vm->brk, FR_PAGE_SIZE);
 	uint64_t new_end = FR_ALIGN_UP(want, FR_PAGE_SIZE);
@@ -37,7 +37,7 @@ long sys_brk(const struct syscall_args *a)
 
 long sys_mmap(const struct syscall_args *a)
 {
-	struct vm_map *vm = &current_process()->vm;
+	struct vm_map *vm = current_vm();
 	uint64_t addr = a->arg[0], len = a->arg[1], prot = a->arg[2];
 	uint64_t flags = a->arg[3];
 	uint64_t type = flags & MAP_TYPE;
@@ -88,7 +88,7 @@ long sys_munmap(const struct syscall_args *a)
 
 	if ((addr & (FR_PAGE_SIZE - 1)) || !len)
 		return -EINVAL;
-	return vm_map_remove(&current_process()->vm, addr, len);
+	return vm_map_remove(current_vm(), addr, len);
 }
 
 long sys_mprotect(const struct syscall_args *a)
@@ -100,14 +100,14 @@ long sys_mprotect(const struct syscall_args *a)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	return vm_map_protect(&current_process()->vm, addr, len,
+	return vm_map_protect(current_vm(), addr, len,
 			      to_fr_prot(prot));
 }
 
 long sys_madvise(const struct syscall_args *a)
 {
 	uint64_t addr = a->arg[0], len = a->arg[1];
-	struct vm_map *vm = &current_process()->vm;
+	struct vm_map *vm = current_vm();
 
 	if (addr & (FR_PAGE_SIZE - 1))
 		return -EINVAL;

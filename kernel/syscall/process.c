@@ -1,7 +1,8 @@
 /*
  * Process and thread identity and lifetime: exit, exit_group, getpid,
- * gettid, getppid, set_tid_address, arch_prctl, sched_yield, and the ids
- * of the (so far always root) credentials.
+ * gettid, getppid, set_tid_address, arch_prctl, sched_yield, process
+ * groups and sessions, and the ids of the (so far always root)
+ * credentials.
  */
 #include <frame/task.h>
 #include <asm/prctl.h>
@@ -10,13 +11,12 @@
 
 long sys_exit(const struct syscall_args *a)
 {
-	/* one thread per process so far: the thread's end is the process's */
-	process_exit((int)(a->arg[0] & 0xff) << 8);
+	thread_exit((int)(a->arg[0] & 0xff) << 8);
 }
 
 long sys_exit_group(const struct syscall_args *a)
 {
-	process_exit((int)(a->arg[0] & 0xff) << 8);
+	process_exit_group((int)(a->arg[0] & 0xff) << 8);
 }
 
 long sys_getpid(const struct syscall_args *a)
@@ -97,4 +97,29 @@ long sys_arch_prctl(const struct syscall_args *a)
 	default:
 		return -EINVAL;
 	}
+}
+
+long sys_setpgid(const struct syscall_args *a)
+{
+	return process_setpgid((int)a->arg[0], (int)a->arg[1]);
+}
+
+long sys_getpgid(const struct syscall_args *a)
+{
+	return process_getpgid((int)a->arg[0]);
+}
+
+long sys_getpgrp(const struct syscall_args *a)
+{
+	return process_getpgid(0);
+}
+
+long sys_setsid(const struct syscall_args *a)
+{
+	return process_setsid();
+}
+
+long sys_getsid(const struct syscall_args *a)
+{
+	return process_getsid((int)a->arg[0]);
 }

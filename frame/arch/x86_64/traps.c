@@ -229,6 +229,40 @@ void fr_user_fpu_reset(void)
 	arch_fpu_restore(area);
 }
 
+/* The MXCSR bits this CPU accepts, from the mask FXSAVE reports. */
+static uint32_t mxcsr_mask(void)
+{
+	static uint32_t mask;
+	uint32_t m = __atomic_load_n(&mask, __ATOMIC_RELAXED);
+
+	if (!m) {
+		uint8_t area[512] __attribute__((aligned(16)));
+
+		arch_fpu_save(area);
+		memcpy(&m, area + 28, sizeof(m));
+		if (!m)
+			m = 0xffbf; /* the architectural default */
+		__atomic_store_n(&mask, m, __ATOMIC_RELAXED);
+	}
+	return m;
+}
+
+void fr_user_fpu_save(struct fr_fpu_state *st)
+{
+	arch_fpu_save(st->bytes);
+}
+
+void fr_user_fpu_restore(const struct fr_fpu_state *st)
+{
+	struct fr_fpu_state clean = *st;
+	uint32_t mxcsr;
+
+	memcpy(&mxcsr, clean.bytes + 24, sizeof(mxcsr));
+	mxcsr &= mxcsr_mask();
+	memcpy(clean.bytes + 24, &mxcsr, sizeof(mxcsr));
+	arch_fpu_restore(clean.bytes);
+}
+
 /* ---- user memory ---- */
 
 static bool user_range(uint64_t a, size_t len)

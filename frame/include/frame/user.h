@@ -83,6 +83,28 @@ enum fr_user_return fr_user_mode_execute(struct fr_user_context *ctx,
 void fr_user_fpu_reset(void);
 
 /*
+ * The user FPU/SSE registers in the FXSAVE layout, which is also the
+ * "struct _fpstate" of Linux's x86-64 signal frame.
+ */
+struct fr_fpu_state {
+	uint8_t bytes[512];
+} __attribute__((aligned(16)));
+
+/*
+ * fr_user_fpu_save - copy the current task's user FPU/SSE registers into
+ * @st (for signal frames and fork).  Context: task context.
+ */
+void fr_user_fpu_save(struct fr_fpu_state *st);
+
+/*
+ * fr_user_fpu_restore - make @st, which may come from user memory, the
+ * current task's user FPU/SSE registers.  Bits that the CPU would refuse
+ * (reserved MXCSR bits) are cleared first, so any @st is safe to load.
+ * Context: task context.
+ */
+void fr_user_fpu_restore(const struct fr_fpu_state *st);
+
+/*
  * Handler for a kernel access to a user address that faulted, injected by
  * the virtual memory service: it may map the page (demand paging,
  * copy-on-write) and return 0 to retry, or return -EFAULT.
