@@ -97,14 +97,21 @@ long sys_set_robust_list(const struct syscall_args *a)
 
 long sys_get_robust_list(const struct syscall_args *a)
 {
-	struct thread *t = current_thread();
-	int pid = (int)a->arg[0];
+	int tid = (int)a->arg[0];
 	uint64_t len = sizeof(struct robust_list_head), head;
+	struct thread *t = current_thread();
 
-	/* other threads cannot be looked up by tid yet */
-	if (pid && pid != t->tid)
-		return -ESRCH;
-	head = t->robust_list;
+	/* any thread may be asked about (as root may ptrace anyone) */
+	if (tid && tid != t->tid) {
+		fr_mutex_lock(&process_tree_lock);
+		t = thread_find(tid);
+		head = t ? t->robust_list : 0;
+		fr_mutex_unlock(&process_tree_lock);
+		if (!t)
+			return -ESRCH;
+	} else {
+		head = t->robust_list;
+	}
 	if (FR_PUT_USER(len, fr_uaddr(a->arg[2])))
 		return -EFAULT;
 	return FR_PUT_USER(head, fr_uaddr(a->arg[1])) ? -EFAULT : 0;

@@ -39,20 +39,32 @@ bool clock_is_thread_cpu(int clockid)
 	       (clockid < 0 && (clockid & CPUCLOCK_PERTHREAD));
 }
 
-/* Whether the negative @clockid names a CPU clock of the caller. */
-static bool own_cpu_clock(int clockid)
+/*
+ * Whether the negative @clockid names an existing CPU clock: of a process
+ * (pid 0: the caller's), or of a thread of the caller's process (tid 0:
+ * the caller), as Linux allows.
+ */
+static bool cpu_clock_exists(int clockid)
 {
-	struct thread *t = current_thread();
+	struct thread *self = current_thread(), *t;
 	int pid = CPUCLOCK_PID(clockid);
+	bool found;
 
-	if (CPUCLOCK_WHICH(clockid) >= CPUCLOCK_FD)
+	if (CPUCLOCK_WHICH(clockid) >= CPUCLOCK_FD || pid < 0)
 		return false;
 	if (!pid)
 		return true;
-	if (!t)
+	if (!self)
 		return false;
-	return clock_is_thread_cpu(clockid) ? pid == t->tid :
-					      pid == t->proc->pid;
+	fr_mutex_lock(&process_tree_lock);
+	if (clock_is_thread_cpu(clockid)) {
+		t = thread_find(pid);
+		found = t && t->proc == self->proc;
+	} else {
+		found = process_find(pid) != NULL;
+	}
+	fr_mutex_unlock(&process_tree_lock);
+	return found;
 }
 
 int clock_offset(int clockid, int64_t *off)
@@ -75,7 +87,7 @@ int clock_offset(int clockid, int64_t *off)
 	case CLOCK_THREAD_CPUTIME_ID:
 		break;
 	default:
-		if (clockid >= 0 || !own_cpu_clock(clockid))
+		if (clockid >= 0 || !cpu_clock_exists(clockid))
 			return -EINVAL;
 		break;
 	}

@@ -9,9 +9,10 @@
  *     boot, since the frame has no API to read the CMOS RTC yet (the
  *     port I/O belongs in frame/); TAI has no leap-second offset;
  *   CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the CPU clocks
- *     of the caller (negative ids with pid 0 or its own pid/tid): there
- *     is no CPU-time accounting yet, so they count the time since the
- *     process or thread started (see cpu_clock_start() in clock.c).
+ *     by id (negative ids: any process, a thread of the caller's
+ *     process): there is no CPU-time accounting yet, so they count the
+ *     time since the process or thread started (see cpu_clock_start() in
+ *     clock.c).
  * Resolution is one tick (10 ms), that of fr_monotonic_ns().
  */
 #ifndef KERNEL_TIME_CLOCK_H
@@ -26,8 +27,7 @@
 
 /*
  * clock_offset - @clockid's value minus the monotonic clock, in ns.
- * Returns 0, or -EINVAL for a clock that does not exist (or the CPU
- * clock of another process).
+ * Returns 0, or -EINVAL for a clock that does not exist.
  */
 int clock_offset(int clockid, int64_t *off) FR_MUST_CHECK;
 

@@ -15,16 +15,7 @@
 #include <sys/syscall.h>
 #include <linux/futex.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            printf("FAIL: " __VA_ARGS__);                                  \
-            printf("\n");                                                  \
-            failures++;                                                    \
-        }                                                                  \
-    } while (0)
+#include "check.h"
 
 #define MS 1000000LL
 #define KERNEL_PTR 0xffffffff80000000UL
@@ -342,8 +333,5 @@ int main(void)
     check_wake_op();
     check_errors();
     check_robust_list();
-    if (failures)
-        return 1;
-    printf("futex_basic ok\n");
-    return 0;
+    return check_result("futex_basic");
 }

@@ -12,17 +12,9 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            printf("FAIL: " __VA_ARGS__);                                  \
-            printf("\n");                                                  \
-            failures++;                                                    \
-        }                                                                  \
-    } while (0)
+#include "check.h"
 
 #define MS 1000000LL
 #define BAD_PTR ((void *)8)
@@ -105,6 +97,23 @@ static void check_clocks(void)
     CHECK(clock_gettime(cpu, &ts) == 0, "clock_gettime(cpu clock of 0) errno %d", errno);
     CHECK(clock_getcpuclockid(getpid(), &cpu) == 0, "clock_getcpuclockid(self) failed");
     CHECK(clock_gettime(cpu, &ts) == 0, "clock_gettime(own cpu clock) errno %d", errno);
+    /* another process's CPU clock, and one of no process */
+    pid_t child = fork();
+    if (child == 0) {
+        struct timespec nap = { 0, 200 * MS };
+
+        nanosleep(&nap, NULL);
+        _exit(0);
+    }
+    CHECK(child > 0, "fork errno %d", errno);
+    CHECK(clock_getcpuclockid(child, &cpu) == 0 && clock_gettime(cpu, &ts) == 0,
+          "the child's CPU clock cannot be read");
+    waitpid(child, NULL, 0);
+    cpu = (clockid_t)((-99999 - 1) * 8U + 2); /* the CPU clock of pid 99999 */
+    CHECK(raw(SYS_clock_getres, cpu, (long)&res, 0, 0) == -EINVAL,
+          "the CPU clock of no process did not give EINVAL");
+    CHECK(raw(SYS_clock_gettime, cpu, (long)&ts, 0, 0) == -EINVAL,
+          "reading the CPU clock of no process did not give EINVAL");
     /* the boot clock never runs behind the monotonic one */
     int64_t mono = now_ns(CLOCK_MONOTONIC), boot = now_ns(CLOCK_BOOTTIME);
     CHECK(boot >= mono, "BOOTTIME %lld behind MONOTONIC %lld", (long long)boot,
@@ -290,8 +299,5 @@ int main(void)
     check_sleeps();
     check_errors();
     check_realtime_calls();
-    if (failures)
-        return 1;
-    printf("time_basic ok\n");
-    return 0;
+    return check_result("time_basic");
 }
