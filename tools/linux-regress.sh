@@ -38,6 +38,7 @@ command -v "$QEMU" >/dev/null || { echo "linux-regress: $QEMU not found" >&2; ex
 
 # Collect the tests: executable regular files that are not .expect files.
 tests=()
+all=()
 for f in "$bindir"/*; do
     name=$(basename "$f")
     case "$name" in *.expect) continue ;; esac
@@ -45,6 +46,7 @@ for f in "$bindir"/*; do
     case "$name" in
         *[!A-Za-z0-9_.+-]*) echo "linux-regress: skipping odd file name '$name'" >&2; continue ;;
     esac
+    all+=("$name")
     [ -z "${TESTS:-}" ] || [[ " $TESTS " == *" $name "* ]] || continue
     tests+=("$name")
 done
@@ -64,7 +66,7 @@ cp "$BUSYBOX" "$root/bin/busybox"
 for applet in sh mount timeout poweroff sync; do
     ln -s busybox "$root/bin/$applet"
 done
-for name in "${tests[@]}"; do
+for name in "${all[@]}"; do  # all of them: tests run each other
     cp "$bindir/$name" "$root/test/$name"
 done
 

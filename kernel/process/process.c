@@ -255,7 +255,7 @@ static void link_process(struct process *p, struct thread *t,
 		p->sid = parent->sid;
 	} else {
 		init_process = p;
-		p->pgid = p->sid = p->pid;
+		p->pgid = p->sid = 0; /* as Linux: the kernel's own session */
 	}
 	p->next_all = all_processes;
 	all_processes = p;
@@ -812,6 +812,20 @@ struct thread *thread_find(int tid)
 
 /* ---- process groups and sessions ---- */
 
+bool process_group_orphaned(int pgid)
+{
+	struct process *p;
+	bool orphaned = true;
+
+	fr_mutex_lock(&process_tree_lock);
+	for (p = all_processes; p && orphaned; p = p->next_all)
+		if (p->pgid == pgid && p->state != PROCESS_ZOMBIE && p->parent &&
+		    p->parent->pgid != pgid && p->parent->sid == p->sid)
+			orphaned = false;
+	fr_mutex_unlock(&process_tree_lock);
+	return orphaned;
+}
+
 /* Whether a process of session @sid leads or belongs to group @pgid. */
 static bool group_exists_in_session(int pgid, int sid)
 {
@@ -839,10 +853,12 @@ int process_setpgid(int pid, int pgid)
 	p = process_find(pid);
 	if (!p || (p != self && p->parent != self)) {
 		err = -ESRCH;
+	} else if (p->sid != self->sid) {
+		err = -EPERM; /* another session */
 	} else if (p != self && p->did_exec) {
 		err = -EACCES;
-	} else if (p->sid != self->sid || p->sid == p->pid) {
-		err = -EPERM; /* another session, or a session leader */
+	} else if (p->sid == p->pid) {
+		err = -EPERM; /* a session leader */
 	} else if (pgid != p->pid && !group_exists_in_session(pgid, self->sid)) {
 		err = -EPERM;
 	} else {

@@ -174,6 +174,13 @@ struct thread *thread_find(int tid);
 /* The first process of the all-processes list (to walk it), under the lock. */
 struct process *process_first(void);
 
+/*
+ * process_group_orphaned - whether no process of group @pgid has a parent
+ * in another group of the same session (POSIX's orphaned process group,
+ * which the terminal stop signals do not stop).
+ */
+bool process_group_orphaned(int pgid);
+
 /* setpgid(), setsid(), getpgid(), getsid() with Linux's rules and errors. */
 int process_setpgid(int pid, int pgid);
 int process_setsid(void);

@@ -185,6 +185,12 @@ static bool wants(const struct thread *t, int sig)
 	return !(t->sig.blocked & SIGNAL_BIT(sig));
 }
 
+/* Blocked now or outside a sigtimedwait: the program wants to see it. */
+static bool held_back(const struct thread *t, int sig)
+{
+	return (t->sig.blocked | t->sig.real_blocked) & SIGNAL_BIT(sig);
+}
+
 int signal_send(struct process *p, struct thread *t,
 		const struct k_siginfo *info, bool forced)
 {
@@ -224,7 +230,7 @@ int signal_send(struct process *p, struct thread *t,
 	}
 	/* an ignored signal is dropped unless blocked (the handler may change) */
 	if (is_ignored(p, sig, forced) &&
-	    !(t ? !wants(t, sig) : p->threads && !wants(p->threads, sig)))
+	    !(t ? held_back(t, sig) : p->threads && held_back(p->threads, sig)))
 		goto out;
 	err = enqueue(t ? &t->sig.pending : &p->sig.shared, info);
 	if (err)
@@ -705,6 +711,13 @@ void signal_deliver(struct thread *t, struct fr_user_regs *regs)
 			if (p->pid == 1 && !(SIGNAL_BIT(sig) & SYNCHRONOUS) &&
 			    sig != SIGKILL)
 				act = SIG_DEFAULT_IGNORE;
+			if (act == SIG_DEFAULT_STOP && sig != SIGSTOP) {
+				/* the terminal's stops spare orphaned groups */
+				fr_spin_unlock_irqrestore(&p->siglock, irq);
+				if (process_group_orphaned(p->pgid))
+					continue;
+				irq = fr_spin_lock_irqsave(&p->siglock);
+			}
 			if (act == SIG_DEFAULT_STOP) {
 				begin_stop(p, sig);
 				fr_spin_unlock_irqrestore(&p->siglock, irq);

@@ -62,6 +62,7 @@ struct signal_state {
 /* A thread's signal state.  [sig] */
 struct thread_signals {
 	uint64_t blocked;
+	uint64_t real_blocked; /* the mask outside sigtimedwait, which clears some */
 	uint64_t saved_mask; /* sigsuspend's mask to put back */
 	bool restore_mask;
 	struct sigpending pending;

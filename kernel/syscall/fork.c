@@ -41,10 +41,10 @@ static long do_clone(const struct syscall_args *a, uint64_t flags,
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
+	/* clone() lets through exit signals past 64, which then send nothing */
 	if (exit_signal < 0 || exit_signal > SIGNAL_COUNT)
-		return -EINVAL;
-	if ((flags & (CLONE_PARENT | CLONE_THREAD)) &&
-	    current_process()->pid == 1)
+		exit_signal = 0;
+	if ((flags & CLONE_PARENT) && current_process()->pid == 1)
 		return -EINVAL; /* init has no siblings */
 	if ((flags & CLONE_SETTLS) && tls >= FR_USER_END)
 		return -EPERM;

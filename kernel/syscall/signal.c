@@ -178,6 +178,7 @@ long sys_rt_sigtimedwait(const struct syscall_args *a)
 	}
 	irq = fr_spin_lock_irqsave(&t->proc->siglock);
 	real_blocked = t->sig.blocked;
+	t->sig.real_blocked = real_blocked;
 	/* the awaited signals may wake us while we wait */
 	t->sig.blocked &= ~set;
 	for (;;) {
@@ -194,6 +195,7 @@ long sys_rt_sigtimedwait(const struct syscall_args *a)
 		irq = fr_spin_lock_irqsave(&t->proc->siglock);
 	}
 	t->sig.blocked = real_blocked;
+	t->sig.real_blocked = 0;
 	fr_spin_unlock_irqrestore(&t->proc->siglock, irq);
 	if (!sig)
 		return thread_interrupted() ? -EINTR : -EAGAIN;
@@ -286,7 +288,7 @@ static long queue_info(int tgid, int tid, int sig, uint64_t uinfo)
 
 	if (signal_info_from_user(&info, uinfo))
 		return -EFAULT;
-	if (!valid_signal(sig))
+	if (sig && !valid_signal(sig))
 		return -EINVAL;
 	/* only the kernel may claim to be the kernel or tkill */
 	if ((info.code >= 0 || info.code == SI_TKILL) && tgid != self->pid)
@@ -299,7 +301,7 @@ static long queue_info(int tgid, int tid, int sig, uint64_t uinfo)
 	} else {
 		p = process_find(tgid);
 	}
-	err = p ? signal_send(p, t, &info, false) : -ESRCH;
+	err = !p ? -ESRCH : sig ? signal_send(p, t, &info, false) : 0;
 	fr_mutex_unlock(&process_tree_lock);
 	return err;
 }
