@@ -6,8 +6,8 @@
  * alone, the lock in list_op_pending wakes a waiter when it has no owner,
  * and a circular list or a bad pointer neither hangs nor crashes the
  * exit.  The waits are shared (no FUTEX_PRIVATE_FLAG): Linux wakes these
- * with a shared key.  Threads run in a child process (Trellis refuses
- * CLONE_THREAD in PID 1) and use only raw system calls.
+ * with a shared key.  Threads run in a child process, so that PID 1
+ * stays single-threaded, and use only raw system calls.
  *
  * Pending: passes on Linux; on Trellis it needs thread_exit() and
  * process_exec() to call futex_exit_robust_list() and

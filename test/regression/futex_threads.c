@@ -7,7 +7,7 @@
  * futex wait (EINTR, or a transparent restart with SA_RESTART) and a
  * nanosleep (EINTR with the time left).  Waiters are counted without
  * waking them by requeueing a futex onto itself.  The threads run in a
- * child process (Trellis refuses CLONE_THREAD in PID 1) and use only raw
+ * child process, so that PID 1 stays single-threaded, and use only raw
  * system calls: they share the parent's TLS and errno. */
 #include <errno.h>
 #include <limits.h>
