@@ -13,8 +13,10 @@
 #include <libs/string.h>
 #include <asm-generic/errno.h>
 #include "debug/crash.h"
+#include "futex/futex.h"
 #include "mm/policies.h"
 #include "process/process.h"
+#include "time/timer.h"
 
 #define MAX_INIT_ARGS 32
 
@@ -52,6 +54,8 @@ void trellis_main(void)
 	struct process *p;
 
 	inject_policies();
+	ktimer_setup(NULL); /* the tick hook; no other service uses it */
+	futex_setup();
 	fr_printk("Trellis 0.1 (x86_64), a framekernel\n");
 
 	str_copy(cmdline, fr_boot_cmdline(), sizeof(cmdline));

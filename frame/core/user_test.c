@@ -1,11 +1,11 @@
 /*
- * KTESTs of the user-memory accessors (<frame/user.h>): copies, clearing
- * and string copies through the active address space succeed where pages
- * are mapped, and return -EFAULT without crashing and without touching
- * kernel memory for unmapped, read-only, kernel, non-canonical and
- * straddling addresses.  The address space follows the task that
- * activated it.  Only the public frame API is used, so the same tests
- * build for the hosted target.
+ * KTESTs of the user-memory accessors (<frame/user.h>): copies, clearing,
+ * string copies and the word compare-exchange through the active address
+ * space succeed where pages are mapped, and return -EFAULT without
+ * crashing and without touching kernel memory for unmapped, read-only,
+ * kernel, non-canonical and straddling addresses.  The address space
+ * follows the task that activated it.  Only the public frame API is
+ * used, so the same tests build for the hosted target.
  */
 #include <frame/ktest.h>
 #include <frame/heap.h>
@@ -344,6 +344,50 @@ KTEST(user, strncpy_from_user)
 		-EFAULT);
 	KT_EXPECT_EQ(fr_strncpy_from_user(dst, fr_uaddr(U_RO), 16),
 		     -ENAMETOOLONG);
+	env_down(&e);
+}
+
+/* The atomic compare-exchange on a user word, for futexes. */
+KTEST(user, cmpxchg_u32)
+{
+	struct user_env e;
+	uint32_t w = 5, exp;
+
+	KT_ASSERT(env_up(&e));
+	KT_ASSERT_EQ(FR_PUT_USER(w, fr_uaddr(U_RW + 64)), 0);
+	/* a match swaps and reports the old value */
+	exp = 5;
+	KT_EXPECT_EQ(fr_user_cmpxchg_u32(fr_uaddr(U_RW + 64), &exp, 9), 0);
+	KT_EXPECT_EQ(exp, 5);
+	KT_EXPECT_EQ(FR_GET_USER(w, fr_uaddr(U_RW + 64)), 0);
+	KT_EXPECT_EQ(w, 9);
+	/* a mismatch leaves the word and reports what is there */
+	exp = 5;
+	KT_EXPECT_EQ(fr_user_cmpxchg_u32(fr_uaddr(U_RW + 64), &exp, 1), 0);
+	KT_EXPECT_EQ(exp, 9);
+	KT_EXPECT_EQ(FR_GET_USER(w, fr_uaddr(U_RW + 64)), 0);
+	KT_EXPECT_EQ(w, 9);
+	/* the last word of the second page */
+	exp = 0;
+	KT_EXPECT_EQ(fr_user_cmpxchg_u32(fr_uaddr(U_HOLE - 4), &exp, 7), 0);
+	KT_EXPECT_EQ(exp, 0);
+	KT_EXPECT_EQ(FR_GET_USER(w, fr_uaddr(U_HOLE - 4)), 0);
+	KT_EXPECT_EQ(w, 7);
+	/* misaligned, unmapped, read-only, inaccessible, kernel, too high */
+	exp = 0;
+	KT_EXPECT_EQ(fr_user_cmpxchg_u32(fr_uaddr(U_RW + 2), &exp, 1), -EINVAL);
+	KT_EXPECT_EQ(fr_user_cmpxchg_u32(fr_uaddr(U_HOLE), &exp, 1), -EFAULT);
+	exp = 0x72727272;
+	KT_EXPECT_EQ(fr_user_cmpxchg_u32(fr_uaddr(U_RO), &exp, 1), -EFAULT);
+	KT_EXPECT(page_all(e.ro, 'r'));
+	KT_EXPECT_EQ(fr_user_cmpxchg_u32(fr_uaddr(U_NONE), &exp, 1), -EFAULT);
+	KT_EXPECT(page_all(e.none, 'n'));
+	KT_EXPECT_EQ(fr_user_cmpxchg_u32(
+			     fr_uaddr((uint64_t)(uintptr_t)&w), &exp, 1),
+		     -EFAULT);
+	KT_EXPECT_EQ(w, 7);
+	KT_EXPECT_EQ(fr_user_cmpxchg_u32(fr_uaddr(FR_USER_END), &exp, 1),
+		     -EFAULT);
 	env_down(&e);
 }
 

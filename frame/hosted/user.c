@@ -189,6 +189,29 @@ int fr_clear_user(fr_uaddr_t dst, size_t len)
 	return user_access(dst.addr, NULL, len, USER_ZERO);
 }
 
+/* fr_user_cmpxchg_u32 - see <frame/user.h>. */
+int fr_user_cmpxchg_u32(fr_uaddr_t uaddr, uint32_t *expected,
+			uint32_t desired)
+{
+	struct fr_page *page;
+	uint32_t *word;
+
+	if (uaddr.addr & 3)
+		return -EINVAL;
+	if (!user_range(uaddr.addr, sizeof(uint32_t)))
+		return -EFAULT;
+	/* like the CPU's locked cmpxchg: a write access even on a mismatch */
+	page = user_page(uaddr.addr, FR_PROT_WRITE);
+	if (!page)
+		return -EFAULT;
+	word = (uint32_t *)((uint8_t *)page_address(page) +
+			    (uaddr.addr & (FR_PAGE_SIZE - 1)));
+	__atomic_compare_exchange_n(word, expected, desired, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	fr_page_put(page);
+	return 0;
+}
+
 /*
  * The index of the first NUL in the @max user bytes at @va, @max when
  * there is none, or -EFAULT when a byte before it cannot be read.

@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/wait.h>
 #include "process/process.h"
+#include "futex/futex.h"
 #include "syscall/syscall.h"
 #include "syscall/restart.h"
 
@@ -185,6 +186,17 @@ static void set_comm(struct process *p, const char *path)
 
 /* ---- creation ---- */
 
+void process_real_timer_fired(struct ktimer *timer)
+{
+	struct process *p = timer->process;
+	struct k_siginfo info = { .signo = SIGALRM, .code = SI_KERNEL,
+				  .kind = SI_KIND_KILL };
+
+	signal_send(p, NULL, &info, false);
+	if (p->real_interval)
+		ktimer_arm(timer, ktime_add(fr_monotonic_ns(), p->real_interval));
+}
+
 static struct process *process_alloc(void)
 {
 	struct process *p = FR_NEW(struct process);
@@ -197,6 +209,8 @@ static struct process *process_alloc(void)
 	fr_waitqueue_init(&p->thread_gone);
 	p->siglock = (struct fr_spinlock)FR_SPINLOCK_INIT;
 	p->exit_signal = SIGCHLD;
+	ktimer_init(&p->real_timer, process_real_timer_fired, NULL);
+	p->real_timer.process = p;
 	return p;
 }
 
@@ -496,9 +510,10 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 		return -EAGAIN;
 	}
 	/* the point of no return: the old program is gone */
+	futex_exit_robust_list();
 	if (t->clear_child_tid && p->mm->users > 1 &&
-	    FR_PUT_USER(zero, fr_uaddr(t->clear_child_tid)))
-		t->clear_child_tid = 0; /* nothing to clear */
+	    !FR_PUT_USER(zero, fr_uaddr(t->clear_child_tid)))
+		futex_wake_address(t->clear_child_tid);
 	t->clear_child_tid = 0;
 	t->robust_list = 0;
 	fr_mutex_lock(&process_tree_lock);
@@ -574,6 +589,7 @@ static void process_end(struct process *p, int status)
 	struct process *c, *parent;
 	bool reap = false;
 
+	ktimer_cancel(&p->real_timer); /* no SIGALRM for a zombie */
 	fr_mutex_lock(&process_tree_lock);
 	/* orphans go to init, which reaps them */
 	while ((c = p->children)) {
@@ -644,10 +660,12 @@ void thread_exit(int status)
 
 	process_attrs_exit(&p->attrs); /* this thread's CPU time */
 	vfork_release(t);
-	/* CLONE_CHILD_CLEARTID; the futex wake-up comes with futexes */
+	/* robust futexes first, then CLONE_CHILD_CLEARTID, as Linux */
+	futex_exit_robust_list();
 	if (t->clear_child_tid &&
-	    FR_PUT_USER(zero, fr_uaddr(t->clear_child_tid)))
-		t->clear_child_tid = 0; /* nothing to clear */
+	    !FR_PUT_USER(zero, fr_uaddr(t->clear_child_tid)))
+		futex_wake_address(t->clear_child_tid);
+	t->clear_child_tid = 0;
 
 	fr_mutex_lock(&process_tree_lock);
 	irq = fr_spin_lock_irqsave(&p->siglock);

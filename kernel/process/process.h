@@ -15,6 +15,7 @@
 #include <frame/sync.h>
 #include "vm/vm_map.h"
 #include "process/signal.h"
+#include "time/timer.h"
 #include "process/attrs.h"
 
 enum process_state {
@@ -61,6 +62,8 @@ struct process {
 	struct fr_waitqueue exited;	/* woken when this process ends */
 	struct process *next_all; /* [tree] every process, for pid lookup */
 	struct signal_state sig;  /* handlers, shared pending set */
+	struct ktimer real_timer; /* alarm() and ITIMER_REAL: SIGALRM */
+	uint64_t real_interval;	  /* [real_timer] ns between SIGALRMs, or 0 */
 	struct fr_spinlock siglock;
 	char comm[16];
 	struct process_attrs attrs; /* ids, umask, limits, prctl state */
@@ -206,6 +209,9 @@ unsigned process_count(void);
  */
 int process_prlimit(int pid, unsigned resource, const struct rlimit64 *new,
 		    struct rlimit64 *old);
+
+/* process_real_timer_fired - the real timer's callback: SIGALRM. */
+void process_real_timer_fired(struct ktimer *timer);
 
 /* exec_load - load @path into @vm, build the stack; fill entry and sp. */
 int exec_load(struct vm_map *vm, const char *path, const char *const *argv,

@@ -12,6 +12,7 @@
 #include "syscall/syscall.h"
 #include "syscall/restart.h"
 #include "process/process.h"
+#include "time/timer.h"
 
 #define UNBLOCKABLE (SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP))
 
@@ -159,7 +160,8 @@ long sys_rt_sigtimedwait(const struct syscall_args *a)
 	struct thread *t = current_thread();
 	struct k_siginfo info;
 	struct __kernel_timespec ts;
-	uint64_t set, deadline = 0, real_blocked;
+	uint64_t set, deadline = KTIME_NEVER, real_blocked;
+	bool timed_out = false;
 	unsigned long irq;
 	int sig;
 
@@ -173,8 +175,9 @@ long sys_rt_sigtimedwait(const struct syscall_args *a)
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 			return -EINVAL;
-		deadline = fr_monotonic_ns() + (uint64_t)ts.tv_sec * 1000000000 +
-			   (uint64_t)ts.tv_nsec;
+		deadline = ktime_add(fr_monotonic_ns(),
+				     ktime_add((uint64_t)ts.tv_sec * NSEC_PER_SEC,
+					       (uint64_t)ts.tv_nsec));
 	}
 	irq = fr_spin_lock_irqsave(&t->proc->siglock);
 	real_blocked = t->sig.blocked;
@@ -182,23 +185,26 @@ long sys_rt_sigtimedwait(const struct syscall_args *a)
 	/* the awaited signals may wake us while we wait */
 	t->sig.blocked &= ~set;
 	for (;;) {
+		struct fr_waitqueue wq;
+
 		sig = signal_dequeue(t, set, &info);
-		if (sig || signal_pending_for(t) ||
-		    (a->arg[2] && fr_monotonic_ns() >= deadline))
+		if (sig || signal_pending_for(t))
 			break;
 		fr_spin_unlock_irqrestore(&t->proc->siglock, irq);
-		/* the timeout is kept by yielding until kernel timers exist */
-		if (a->arg[2])
-			fr_task_yield();
-		else
-			sleep_until_signal();
+		/* an awaited signal makes thread_interrupted() true */
+		fr_waitqueue_init(&wq);
+		timed_out = KTIME_WAIT_EVENT(&wq, false, deadline) == -ETIMEDOUT;
 		irq = fr_spin_lock_irqsave(&t->proc->siglock);
+		if (timed_out) {
+			sig = signal_dequeue(t, set, &info);
+			break;
+		}
 	}
 	t->sig.blocked = real_blocked;
 	t->sig.real_blocked = 0;
 	fr_spin_unlock_irqrestore(&t->proc->siglock, irq);
 	if (!sig)
-		return thread_interrupted() ? -EINTR : -EAGAIN;
+		return timed_out ? -EAGAIN : -EINTR;
 	if (a->arg[1] && signal_info_to_user(a->arg[1], &info))
 		return -EFAULT;
 	return sig;

@@ -8,6 +8,7 @@
 #include <frame/vm.h>
 
 #define VMA_GROWSDOWN 0x1
+#define VMA_SHARED 0x2
 #define VMA_STACK_GUARD_GAP (256UL * 4096)
 
 struct vma {

@@ -206,6 +206,15 @@ arch_strnlen_user:
 	jmp 13b
 14:	ret
 
+/* int arch_user_cmpxchg32(uint32_t *uaddr, uint32_t *expected, uint32_t desired) */
+	.global arch_user_cmpxchg32
+arch_user_cmpxchg32:
+	movl (%rsi), %eax
+15:	lock cmpxchgl %edx, (%rdi)
+	movl %eax, (%rsi)
+	xorl %eax, %eax
+	ret
+
 user_access_fault:
 	movq $-14, %rax		/* -EFAULT */
 	ret
@@ -215,5 +224,6 @@ user_access_fault:
 	.quad 10b, user_access_fault
 	.quad 11b, user_access_fault
 	.quad 12b, user_access_fault
+	.quad 15b, user_access_fault
 	.text
 	.section .note.GNU-stack, "", @progbits

@@ -291,6 +291,16 @@ int fr_clear_user(fr_uaddr_t dst, size_t len)
 	return arch_fill_user((void *)dst.addr, 0, len);
 }
 
+int fr_user_cmpxchg_u32(fr_uaddr_t uaddr, uint32_t *expected,
+			uint32_t desired)
+{
+	if (uaddr.addr & 3)
+		return -EINVAL;
+	if (!user_range(uaddr.addr, sizeof(uint32_t)))
+		return -EFAULT;
+	return arch_user_cmpxchg32((uint32_t *)uaddr.addr, expected, desired);
+}
+
 int64_t fr_strncpy_from_user(char *dst, fr_uaddr_t src, size_t size)
 {
 	size_t max = size;

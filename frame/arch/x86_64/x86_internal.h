@@ -54,6 +54,7 @@ void arch_task_trampoline(void);
 int arch_copy_user(void *dst, const void *src, size_t len);
 int arch_fill_user(void *dst, int byte, size_t len);
 int64_t arch_strnlen_user(const void *src, size_t max);
+int arch_user_cmpxchg32(uint32_t *uaddr, uint32_t *expected, uint32_t desired);
 extern uint64_t arch_isr_stubs[];
 void arch_syscall_entry(void);
 

@@ -139,6 +139,18 @@ int64_t fr_strncpy_from_user(char *dst, fr_uaddr_t src, size_t size)
 	FR_MUST_CHECK;
 
 /*
+ * fr_user_cmpxchg_u32 - atomically replace the 32-bit user word at @uaddr
+ * with @desired if it holds *@expected; *@expected receives the value
+ * found, so the swap happened when it is unchanged (futexes, robust lists).
+ * The word must be writable even when it does not match.
+ * Context: task context.  Returns 0, -EINVAL when @uaddr is not 4-byte
+ * aligned, or -EFAULT when the word is outside user space, unmapped or
+ * read-only.
+ */
+int fr_user_cmpxchg_u32(fr_uaddr_t uaddr, uint32_t *expected,
+			uint32_t desired) FR_MUST_CHECK;
+
+/*
  * FR_GET_USER / FR_PUT_USER - copy one typed value.
  */
 #define FR_GET_USER(var, uaddr) fr_copy_from_user(&(var), (uaddr), sizeof(var))

@@ -1,0 +1,160 @@
+/*
+ * The clocks: each one is the frame's monotonic clock plus an offset (see
+ * clock.h), and timespecs to and from user memory.
+ */
+#include <asm-generic/errno.h>
+#include <linux/time.h>
+#include "time/clock.h"
+#include "time/timer.h"
+#include "process/process.h"
+
+/* The CPU clocks of clock_getcpuclockid() and pthread_getcpuclockid(). */
+#define CPUCLOCK_PERTHREAD 4
+#define CPUCLOCK_WHICH(id) ((id)&3)
+#define CPUCLOCK_FD 3 /* dynamic clocks of file descriptors */
+#define CPUCLOCK_PID(id) (~((id) >> 3))
+
+/*
+ * When the process (or thread) began, on the monotonic clock: the CPU
+ * clocks count from there.  Processes do not record it yet, so the CPU
+ * clocks count from boot; with the start time in struct process and
+ * struct thread this becomes a field read.
+ */
+static uint64_t cpu_clock_start(bool thread)
+{
+	(void)thread;
+	return 0;
+}
+
+bool clock_is_cpu(int clockid)
+{
+	return clockid == CLOCK_PROCESS_CPUTIME_ID ||
+	       clockid == CLOCK_THREAD_CPUTIME_ID ||
+	       (clockid < 0 && CPUCLOCK_WHICH(clockid) != CPUCLOCK_FD);
+}
+
+bool clock_is_thread_cpu(int clockid)
+{
+	return clockid == CLOCK_THREAD_CPUTIME_ID ||
+	       (clockid < 0 && (clockid & CPUCLOCK_PERTHREAD));
+}
+
+/*
+ * Whether the negative @clockid names an existing CPU clock: of a process
+ * (pid 0: the caller's), or of a thread of the caller's process (tid 0:
+ * the caller), as Linux allows.
+ */
+static bool cpu_clock_exists(int clockid)
+{
+	struct thread *self = current_thread(), *t;
+	int pid = CPUCLOCK_PID(clockid);
+	bool found;
+
+	if (CPUCLOCK_WHICH(clockid) >= CPUCLOCK_FD || pid < 0)
+		return false;
+	if (!pid)
+		return true;
+	if (!self)
+		return false;
+	fr_mutex_lock(&process_tree_lock);
+	if (clock_is_thread_cpu(clockid)) {
+		t = thread_find(pid);
+		found = t && t->proc == self->proc;
+	} else {
+		found = process_find(pid) != NULL;
+	}
+	fr_mutex_unlock(&process_tree_lock);
+	return found;
+}
+
+int clock_offset(int clockid, int64_t *off)
+{
+	switch (clockid) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_TAI:
+		*off = (int64_t)(REALTIME_EPOCH_SEC * NSEC_PER_SEC);
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
+		*off = 0;
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		break;
+	default:
+		if (clockid >= 0 || !cpu_clock_exists(clockid))
+			return -EINVAL;
+		break;
+	}
+	*off = -(int64_t)cpu_clock_start(clock_is_thread_cpu(clockid));
+	return 0;
+}
+
+int clock_read(int clockid, uint64_t *ns)
+{
+	uint64_t mono = fr_monotonic_ns();
+	int64_t off;
+
+	if (clock_offset(clockid, &off))
+		return -EINVAL;
+	*ns = off >= 0 ? mono + (uint64_t)off : mono - (uint64_t)-off;
+	return 0;
+}
+
+int clock_resolution(int clockid, uint64_t *ns)
+{
+	int64_t off;
+
+	if (clock_offset(clockid, &off))
+		return -EINVAL;
+	*ns = KTIME_TICK_NS;
+	return 0;
+}
+
+uint64_t clock_to_monotonic(int clockid, uint64_t t)
+{
+	int64_t off = 0;
+
+	if (clock_offset(clockid, &off))
+		return 0;
+	if (off >= 0)
+		return t < (uint64_t)off ? 0 : t - (uint64_t)off;
+	return ktime_add(t, (uint64_t)-off);
+}
+
+struct __kernel_timespec ns_to_timespec(uint64_t ns)
+{
+	return (struct __kernel_timespec){
+		.tv_sec = (int64_t)(ns / NSEC_PER_SEC),
+		.tv_nsec = (long long)(ns % NSEC_PER_SEC),
+	};
+}
+
+int timespec_from_user(fr_uaddr_t u, uint64_t *ns)
+{
+	struct __kernel_timespec ts;
+
+	if (FR_GET_USER(ts, u))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 ||
+	    (uint64_t)ts.tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;
+	if ((uint64_t)ts.tv_sec >= KTIME_NEVER / NSEC_PER_SEC)
+		*ns = KTIME_NEVER;
+	else
+		*ns = ktime_add((uint64_t)ts.tv_sec * NSEC_PER_SEC,
+				(uint64_t)ts.tv_nsec);
+	return 0;
+}
+
+int timespec_to_user(fr_uaddr_t u, uint64_t ns)
+{
+	struct __kernel_timespec ts = ns_to_timespec(ns);
+
+	return FR_PUT_USER(ts, u) ? -EFAULT : 0;
+}

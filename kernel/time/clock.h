@@ -1,0 +1,66 @@
+/*
+ * The clocks of clock_gettime() and friends, read from the frame's
+ * monotonic clock, and the conversions of user timespecs.
+ *
+ * Every clock is the monotonic clock plus an offset:
+ *   CLOCK_MONOTONIC, _RAW, _COARSE, CLOCK_BOOTTIME(_ALARM): no offset
+ *     (the machine never suspends);
+ *   CLOCK_REALTIME, _COARSE, _ALARM, CLOCK_TAI: REALTIME_EPOCH_SEC at
+ *     boot, since the frame has no API to read the CMOS RTC yet (the
+ *     port I/O belongs in frame/); TAI has no leap-second offset;
+ *   CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the CPU clocks
+ *     by id (negative ids: any process, a thread of the caller's
+ *     process): there is no CPU-time accounting yet, so they count the
+ *     time since the process or thread started (see cpu_clock_start() in
+ *     clock.c).
+ * Resolution is one tick (10 ms), that of fr_monotonic_ns().
+ */
+#ifndef KERNEL_TIME_CLOCK_H
+#define KERNEL_TIME_CLOCK_H
+
+#include <frame/types.h>
+#include <frame/user.h>
+#include <linux/time_types.h>
+
+/* Realtime at boot: 2025-01-01 00:00:00 UTC, until the RTC is read. */
+#define REALTIME_EPOCH_SEC 1735689600ULL
+
+/*
+ * clock_offset - @clockid's value minus the monotonic clock, in ns.
+ * Returns 0, or -EINVAL for a clock that does not exist.
+ */
+int clock_offset(int clockid, int64_t *off) FR_MUST_CHECK;
+
+/* clock_read - @clockid's time in ns.  Returns 0 or -EINVAL. */
+int clock_read(int clockid, uint64_t *ns) FR_MUST_CHECK;
+
+/* clock_resolution - the resolution of @clockid.  0 or -EINVAL. */
+int clock_resolution(int clockid, uint64_t *ns) FR_MUST_CHECK;
+
+/*
+ * clock_to_monotonic - the monotonic deadline at which @clockid reads
+ * @t (0 when already past; KTIME_NEVER when beyond the monotonic range).
+ * @clockid must be valid.
+ */
+uint64_t clock_to_monotonic(int clockid, uint64_t t);
+
+/* clock_is_cpu - whether @clockid is a CPU-time clock (valid or not). */
+bool clock_is_cpu(int clockid);
+
+/* clock_is_thread_cpu - whether @clockid is a thread's CPU-time clock. */
+bool clock_is_thread_cpu(int clockid);
+
+/*
+ * timespec_from_user - read a struct __kernel_timespec at @u as ns
+ * (saturating at KTIME_NEVER).  Returns 0, -EFAULT, or -EINVAL when
+ * tv_sec is negative or tv_nsec is outside [0, 999999999].
+ */
+int timespec_from_user(fr_uaddr_t u, uint64_t *ns) FR_MUST_CHECK;
+
+/* timespec_to_user - write @ns at @u as a timespec.  0 or -EFAULT. */
+int timespec_to_user(fr_uaddr_t u, uint64_t ns) FR_MUST_CHECK;
+
+/* ns_to_timespec - @ns as a timespec. */
+struct __kernel_timespec ns_to_timespec(uint64_t ns);
+
+#endif
