@@ -63,6 +63,8 @@ static void deliver_fault(struct thread *t, const struct fr_user_exception *e)
 			fr_printk("[pid %d] out of memory at %lx\n",
 				  t->proc->pid, e->fault_addr);
 			sig = SIGKILL;
+		} else if (err == -EIO) {
+			sig = SIGBUS; /* past the end of shared memory */
 		}
 	} else if (e->vector == FR_EXC_DIVIDE || e->vector == FR_EXC_FPU ||
 		   e->vector == FR_EXC_SIMD) {
@@ -77,6 +79,7 @@ static void deliver_fault(struct thread *t, const struct fr_user_exception *e)
 	fr_printk("[pid %d] %s: %s at %lx ip %lx error %lx\n", t->proc->pid,
 		  t->proc->comm,
 		  sig == SIGSEGV ? "segfault" :
+		  sig == SIGBUS	 ? "bus error" :
 		  sig == SIGILL	 ? "illegal instruction" :
 				   "fatal exception",
 		  e->fault_addr, fr_user_context_regs(t->uctx)->rip,
