@@ -12,7 +12,10 @@
  * Areas are changed through two helpers: isolate() splits the areas so
  * that a range is made of whole areas, coalesce() merges the neighbours
  * that became alike again.  Pages enter and leave an address space only
- * through map_page() and zap(), which keep the resident counts.
+ * through map_page() and zap(), which keep the resident counts of the
+ * areas and of the map; the loops over an area's pages stop once its
+ * resident pages are all seen, so that huge untouched reservations cost
+ * nothing.
  */
 #include <frame/heap.h>
 #include <frame/log.h>
@@ -190,6 +193,84 @@ bool vm_map_overlaps(struct vm_map *map, uint64_t start, uint64_t end)
 	return v && v->start < end;
 }
 
+/* ---- pages -------------------------------------------------------------- */
+
+static void account(struct vm_map *map, struct vma *v, int64_t pages)
+{
+	v->resident += (uint64_t)pages;
+	map->resident += (uint64_t)pages;
+	if (v->flags & VMA_SHARED)
+		map->resident_shared += (uint64_t)pages;
+}
+
+static struct fr_page *query(struct vm_map *map, uint64_t addr,
+			     unsigned *prot)
+{
+	return fr_vm_space_query(map->space, fr_uaddr(addr), prot);
+}
+
+/*
+ * The next mapped page in [*addr, end) of area @v, of which @seen were
+ * found before (the scan ends after the area's last resident page); its
+ * address is left in *addr.  NULL when there is none.
+ */
+static struct fr_page *next_page(struct vm_map *map, const struct vma *v,
+				 uint64_t *addr, uint64_t end, uint64_t seen,
+				 unsigned *prot)
+{
+	for (; *addr < end && seen < v->resident; *addr += FR_PAGE_SIZE) {
+		struct fr_page *page = query(map, *addr, prot);
+
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+/* Map @page at @addr of area @v (taking a reference). */
+static int map_page(struct vm_map *map, struct vma *v, uint64_t addr,
+		    struct fr_page *page, unsigned prot)
+{
+	int err = fr_vm_space_map(map->space, fr_uaddr(addr), page, prot);
+
+	if (!err)
+		account(map, v, 1);
+	return err;
+}
+
+/* The number of pages mapped in [start, end) of area @v. */
+static uint64_t count_pages(struct vm_map *map, const struct vma *v,
+			    uint64_t start, uint64_t end)
+{
+	uint64_t n = 0;
+	unsigned prot;
+
+	for (uint64_t a = start; next_page(map, v, &a, end, n, &prot);
+	     a += FR_PAGE_SIZE)
+		n++;
+	return n;
+}
+
+/* Unmap the pages of [start, end), a part of area @v. */
+static void zap(struct vm_map *map, struct vma *v, uint64_t start,
+		uint64_t end)
+{
+	uint64_t found = 0, first = 0, last = 0;
+	unsigned prot;
+
+	for (uint64_t a = start; next_page(map, v, &a, end, found, &prot);
+	     a += FR_PAGE_SIZE) {
+		if (!found++)
+			first = a;
+		last = a;
+	}
+	if (!found)
+		return;
+	fr_vm_space_unmap(map->space, fr_uaddr(first),
+			  last + FR_PAGE_SIZE - first);
+	account(map, v, -(int64_t)found);
+}
+
 /* Split the area containing @addr so that one ends there.  0 or -ENOMEM. */
 static int split_at(struct vm_map *map, uint64_t addr)
 {
@@ -201,6 +282,13 @@ static int split_at(struct vm_map *map, uint64_t addr)
 	tail = vma_dup(v, addr, v->end);
 	if (!tail)
 		return -ENOMEM;
+	/* count the pages of the shorter side */
+	if (addr - v->start < v->end - addr)
+		tail->resident = v->resident -
+				 count_pages(map, v, v->start, addr);
+	else
+		tail->resident = count_pages(map, v, addr, v->end);
+	v->resident -= tail->resident;
 	v->end = addr;
 	tail->next = v->next;
 	v->next = tail;
@@ -232,6 +320,7 @@ static void coalesce(struct vm_map *map, uint64_t start, uint64_t end)
 
 		if (v->end >= start && v->end <= end && mergeable(v, n)) {
 			v->end = n->end;
+			v->resident += n->resident;
 			v->next = n->next;
 			vma_free(n);
 		} else {
@@ -240,63 +329,24 @@ static void coalesce(struct vm_map *map, uint64_t start, uint64_t end)
 	}
 }
 
-/* ---- pages -------------------------------------------------------------- */
-
-static void account(struct vm_map *map, const struct vma *v, int64_t pages)
-{
-	map->resident += (uint64_t)pages;
-	if (v->flags & VMA_SHARED)
-		map->resident_shared += (uint64_t)pages;
-}
-
-static struct fr_page *query(struct vm_map *map, uint64_t addr,
-			     unsigned *prot)
-{
-	return fr_vm_space_query(map->space, fr_uaddr(addr), prot);
-}
-
-/* Map @page at @addr of area @v (taking a reference). */
-static int map_page(struct vm_map *map, const struct vma *v, uint64_t addr,
-		    struct fr_page *page, unsigned prot)
-{
-	int err = fr_vm_space_map(map->space, fr_uaddr(addr), page, prot);
-
-	if (!err)
-		account(map, v, 1);
-	return err;
-}
-
-/* Unmap the pages of [start, end), a part of area @v. */
-static void zap(struct vm_map *map, const struct vma *v, uint64_t start,
-		uint64_t end)
-{
-	uint64_t found = 0, a;
-	unsigned prot;
-
-	/* stop once every resident page is found: huge empty reservations */
-	for (a = start; a < end && found < map->resident; a += FR_PAGE_SIZE)
-		if (query(map, a, &prot))
-			found++;
-	if (!found)
-		return;
-	fr_vm_space_unmap(map->space, fr_uaddr(start), a - start);
-	account(map, v, -(int64_t)found);
-}
-
 /* Give the pages of area @v its protection (copy-on-write ones stay so). */
 static void protect_pages(struct vm_map *map, const struct vma *v)
 {
-	if (!map->resident)
+	uint64_t seen = 0;
+	struct fr_page *page;
+	unsigned cur;
+
+	if (!v->resident)
 		return;
 	fr_vm_space_protect(map->space, fr_uaddr(v->start), v->end - v->start,
 			    v->prot);
 	if (!(v->prot & FR_PROT_WRITE) || (v->flags & VMA_SHARED))
 		return;
-	for (uint64_t a = v->start; a < v->end; a += FR_PAGE_SIZE) {
-		unsigned cur;
-		struct fr_page *page = query(map, a, &cur);
-
-		if (page && fr_page_refcount(page) > 1)
+	for (uint64_t a = v->start;
+	     (page = next_page(map, v, &a, v->end, seen, &cur));
+	     a += FR_PAGE_SIZE) {
+		seen++;
+		if (fr_page_refcount(page) > 1)
 			fr_vm_space_protect(map->space, fr_uaddr(a),
 					    FR_PAGE_SIZE,
 					    v->prot & ~FR_PROT_WRITE);
@@ -503,7 +553,7 @@ uint64_t vm_map_find_free(struct vm_map *map, uint64_t len)
 }
 
 /* A write to a present read-only page of a writable private area. */
-static int break_cow(struct vm_map *map, const struct vma *v,
+static int break_cow(struct vm_map *map, struct vma *v,
 		     uint64_t page_addr, struct fr_page *page)
 {
 	struct fr_page *copy;
@@ -522,18 +572,18 @@ static int break_cow(struct vm_map *map, const struct vma *v,
 	return err;
 }
 
-/* Map the pages of @v that @src maps into @dst, as fork does. */
-static int clone_pages(struct vm_map *dst, const struct vma *v,
-		       struct vm_map *src)
+/* Map into @dst's area @nv the pages that @src maps in its area @v. */
+static int clone_pages(struct vm_map *dst, struct vma *nv, struct vm_map *src,
+		       const struct vma *v)
 {
-	for (uint64_t a = v->start; a < v->end && src->resident;
+	struct fr_page *page;
+	unsigned prot;
+
+	for (uint64_t a = v->start;
+	     (page = next_page(src, v, &a, v->end, nv->resident, &prot));
 	     a += FR_PAGE_SIZE) {
-		unsigned prot;
-		struct fr_page *page = query(src, a, &prot);
 		int err;
 
-		if (!page)
-			continue;
 		if (!(v->flags & VMA_SHARED) && (prot & FR_PROT_WRITE)) {
 			prot &= ~FR_PROT_WRITE;
 			err = fr_vm_space_protect(src->space, fr_uaddr(a),
@@ -541,7 +591,7 @@ static int clone_pages(struct vm_map *dst, const struct vma *v,
 			if (err)
 				return err;
 		}
-		err = map_page(dst, v, a, page, prot);
+		err = map_page(dst, nv, a, page, prot);
 		if (err)
 			return err;
 	}
@@ -569,7 +619,7 @@ int vm_map_clone(struct vm_map *dst, struct vm_map *src)
 		tail = &nv->next;
 		if (v->flags & VMA_WIPEONFORK)
 			continue;
-		err = clone_pages(dst, nv, src);
+		err = clone_pages(dst, nv, src, v);
 		if (err)
 			return err;
 	}
@@ -719,7 +769,9 @@ int vm_map_move(struct vm_map *map, uint64_t old, uint64_t old_len,
 	struct vma *v = vm_map_find(map, old);
 	struct vma *nv;
 	uint64_t moved = FR_MIN(old_len, new_len);
-	uint64_t a;
+	uint64_t a = old, seen = 0;
+	struct fr_page *page;
+	unsigned prot;
 	int err = 0;
 
 	if (!v || old_len > v->end - old || (!old_len && !v->obj) ||
@@ -732,15 +784,13 @@ int vm_map_move(struct vm_map *map, uint64_t old, uint64_t old_len,
 	nv->start = new;
 	nv->end = new + new_len;
 	/* map the pages at their new place, then drop the old mappings */
-	for (a = 0; a < moved && !err; a += FR_PAGE_SIZE) {
-		unsigned prot;
-		struct fr_page *page = query(map, old + a, &prot);
-
-		if (page)
-			err = map_page(map, nv, new + a, page, prot);
+	for (; !err && (page = next_page(map, v, &a, old + moved, seen, &prot));
+	     a += FR_PAGE_SIZE) {
+		seen++;
+		err = map_page(map, nv, new + (a - old), page, prot);
 	}
 	if (err) {
-		zap(map, nv, new, new + a);
+		zap(map, nv, new, new + moved);
 		vma_free(nv);
 		return err;
 	}

@@ -34,6 +34,7 @@ struct vma {
 	unsigned flags;		/* VMA_* */
 	struct vm_object *obj;	/* VMA_SHARED: the pages; else NULL */
 	uint64_t pgoff;		/* page of @obj at @start */
+	uint64_t resident;	/* pages of the area mapped in the space */
 	struct vma *next;	/* sorted by start */
 };
 

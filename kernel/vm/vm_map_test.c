@@ -21,6 +21,16 @@ static unsigned count_areas(const struct vm_map *m)
 	return n;
 }
 
+/* The sum of the areas' resident counts (must be the map's). */
+static uint64_t area_resident(const struct vm_map *m)
+{
+	uint64_t n = 0;
+
+	for (const struct vma *v = m->areas; v; v = v->next)
+		n += v->resident;
+	return n;
+}
+
 static struct fr_page *page_at(struct vm_map *m, uint64_t addr)
 {
 	unsigned prot;
@@ -74,6 +84,13 @@ KTEST(vm_map, resident)
 	vm_map_drop(&m, BASE + 5 * P, P);
 	KT_EXPECT_EQ(m.resident, 4);
 	KT_EXPECT(!page_at(&m, BASE + 5 * P));
+	/* splitting shares the count out, merging adds it up */
+	KT_EXPECT_EQ(vm_map_protect(&m, BASE + 3 * P, 5 * P, FR_PROT_READ), 0);
+	KT_EXPECT_EQ(count_areas(&m), 2);
+	KT_EXPECT_EQ(vm_map_find(&m, BASE)->resident, 1);
+	KT_EXPECT_EQ(vm_map_find(&m, BASE + 3 * P)->resident, 3);
+	KT_EXPECT_EQ(vm_map_protect(&m, BASE + 3 * P, 5 * P, RW), 0);
+	KT_EXPECT_EQ(vm_map_find(&m, BASE)->resident, 4);
 
 	/* a clone maps the same pages; breaking copy-on-write keeps counts */
 	KT_ASSERT(!vm_map_init(&c));
@@ -86,9 +103,11 @@ KTEST(vm_map, resident)
 	KT_EXPECT_EQ(fr_page_refcount(page_at(&m, BASE)), 1);
 	KT_EXPECT_EQ(c.resident, 4);
 	KT_EXPECT_EQ(m.resident, 4);
+	KT_EXPECT_EQ(area_resident(&c), 4);
 
 	KT_EXPECT_EQ(vm_map_remove(&m, BASE + 2 * P, 4 * P), 0);
 	KT_EXPECT_EQ(m.resident, 3);
+	KT_EXPECT_EQ(area_resident(&m), 3);
 	KT_EXPECT_EQ(m.resident_shared, 0);
 	vm_map_destroy(&c);
 	vm_map_destroy(&m);
@@ -153,6 +172,7 @@ KTEST(vm_map, move)
 	KT_EXPECT(!vm_map_find(&m, BASE));
 	KT_EXPECT_EQ(vm_map_find(&m, BASE + 71 * P)->end, BASE + 72 * P);
 	KT_EXPECT_EQ(m.resident, 2);
+	KT_EXPECT_EQ(area_resident(&m), 2);
 	/* keeping the old range: it stays mapped, empty */
 	KT_EXPECT_EQ(vm_map_move(&m, BASE + 64 * P, P, BASE, P, true), 0);
 	KT_EXPECT(page_at(&m, BASE) == p0);
