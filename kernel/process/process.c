@@ -98,8 +98,13 @@ static void deliver_fault(struct thread *t, const struct fr_user_exception *e)
 				  t->proc->pid, e->fault_addr);
 			process_exit_group(SIGKILL);
 		}
-		code = err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR;
 		addr = e->fault_addr;
+		if (err == -EIO) { /* past the end of shared memory */
+			sig = SIGBUS;
+			code = BUS_ADRERR;
+			break;
+		}
+		code = err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR;
 		break;
 	}
 	case FR_EXC_DIVIDE:

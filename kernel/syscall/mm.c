@@ -1,12 +1,15 @@
 /*
- * Memory system calls: brk, mmap (anonymous so far), munmap, mprotect,
- * madvise.
+ * Memory system calls: brk, mmap (anonymous so far), munmap, mremap,
+ * mprotect, madvise, msync and mincore.  The checks come in the order
+ * Linux makes them, so that each bad call fails with Linux's errno.
  */
+#include <frame/mm.h>
 #include <linux/mman.h>
 #include "syscall/syscall.h"
 #include "process/process.h"
 
-#define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+#define TASK_SIZE FR_USER_END
+#define PAGE_MASK (~(FR_PAGE_SIZE - 1))
 
 static unsigned to_fr_prot(uint64_t prot)
 {
@@ -15,70 +18,139 @@ static unsigned to_fr_prot(uint64_t prot)
 	       (prot & PROT_EXEC ? FR_PROT_EXEC : 0);
 }
 
+/* Page-align @len up; 0 when that overflows (as Linux's PAGE_ALIGN). */
+static uint64_t page_align(uint64_t len)
+{
+	return (len + FR_PAGE_SIZE - 1) & PAGE_MASK;
+}
+
+/*
+ * Linux's default overcommit check (OVERCOMMIT_GUESS): one mapping may
+ * not commit more pages than there is RAM (there is no swap).
+ */
+static bool commit_ok(uint64_t len)
+{
+	struct fr_mem_stats s;
+
+	fr_mem_stats(&s);
+	return len / FR_PAGE_SIZE <= s.total;
+}
+
+/* Whether an area with @prot and VMA_* @flags commits memory. */
+static bool accountable(unsigned prot, unsigned flags)
+{
+	if (flags & VMA_NORESERVE)
+		return false;
+	return (flags & VMA_SHARED) || (prot & FR_PROT_WRITE);
+}
+
 long sys_brk(const struct syscall_args *a)
 {
 	struct vm_map *vm = current_vm();
 	uint64_t want = a->arg[0];
-	uint64_t old_end = FR_ALIGN_UP(vm->brk, FR_PAGE_SIZE);
-	uint64_t new_end = FR_ALIGN_UP(want, FR_PAGE_SIZE);
+	uint64_t old_end = page_align(vm->brk);
+	uint64_t new_end = page_align(want);
+	struct vma *next;
 
-	if (want < vm->brk_start || want >= vm->mmap_top)
+	if (want < vm->brk_start || want > TASK_SIZE)
 		return (long)vm->brk;
-	if (new_end > old_end) {
-		if (vm_map_add(vm, old_end, new_end - old_end,
-			       FR_PROT_READ | FR_PROT_WRITE, 0))
-			return (long)vm->brk;
-	} else if (new_end < old_end) {
-		vm_map_remove(vm, new_end, old_end - new_end);
+	if (new_end == old_end) {
+		vm->brk = want;
+		return (long)want;
 	}
+	if (want <= vm->brk) {
+		/* shrinking frees the pages; the heap must still be there */
+		if (!vm_map_overlaps(vm, new_end, old_end))
+			return (long)vm->brk;
+		vm_map_remove(vm, new_end, old_end - new_end);
+		vm->brk = want;
+		return (long)want;
+	}
+	/* growing keeps a page (and a stack's guard gap) to the next area */
+	next = vm_map_next(vm, old_end);
+	if (next && new_end + FR_PAGE_SIZE > vma_start_gap(next))
+		return (long)vm->brk;
+	if (!commit_ok(new_end - old_end) ||
+	    vm_map_add(vm, old_end, new_end - old_end,
+		       FR_PROT_READ | FR_PROT_WRITE, 0))
+		return (long)vm->brk;
 	vm->brk = want;
 	return (long)want;
+}
+
+/* Until the VFS exists the only open files are the consoles 0, 1, 2. */
+static bool fd_open(uint64_t fd)
+{
+	return fd <= 2;
 }
 
 long sys_mmap(const struct syscall_args *a)
 {
 	struct vm_map *vm = current_vm();
 	uint64_t addr = a->arg[0], len = a->arg[1], prot = a->arg[2];
-	uint64_t flags = a->arg[3];
-	uint64_t type = flags & MAP_TYPE;
-	unsigned vflags = flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0;
+	uint64_t flags = a->arg[3], fd = a->arg[4], off = a->arg[5];
+	unsigned vflags = 0, fprot = to_fr_prot(prot);
 	int err;
 
-	if (!len || (prot & ~PROT_ALL) ||
-	    (type != MAP_PRIVATE && type != MAP_SHARED &&
-	     type != MAP_SHARED_VALIDATE))
+	if (off & ~PAGE_MASK)
 		return -EINVAL;
-	if (len > FR_USER_END)
+	if (!(flags & MAP_ANONYMOUS) && !fd_open(fd))
+		return -EBADF;
+	if (!len)
+		return -EINVAL;
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	len = page_align(len);
+	if (!len || len > TASK_SIZE)
 		return -ENOMEM;
-	len = FR_ALIGN_UP(len, FR_PAGE_SIZE);
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF; /* no open files yet */
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (addr & (FR_PAGE_SIZE - 1))
+	if (flags & MAP_FIXED) {
+		if (addr > TASK_SIZE - len)
+			return -ENOMEM;
+		if (addr & ~PAGE_MASK)
 			return -EINVAL;
-		if (flags & MAP_FIXED) {
-			err = vm_map_remove(vm, addr, len);
-			if (err)
-				return err == -EINVAL ? -ENOMEM : err;
-		}
-		err = vm_map_add(vm, addr, len, to_fr_prot(prot), vflags);
+		if (addr < FR_USER_MIN)
+			return -EPERM; /* below mmap_min_addr */
+		if ((flags & MAP_FIXED_NOREPLACE) &&
+		    vm_map_overlaps(vm, addr, addr + len))
+			return -EEXIST;
+	} else {
+		addr = vm_map_place(vm, addr & PAGE_MASK, len,
+				    flags & MAP_32BIT);
+		if (!addr)
+			return -ENOMEM;
+	}
+	if (!(flags & MAP_ANONYMOUS))
+		return -ENODEV; /* a console cannot be mapped */
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+		if (flags & MAP_GROWSDOWN)
+			return -EINVAL;
+		vflags |= VMA_SHARED;
+		break;
+	case MAP_PRIVATE:
+		if (flags & MAP_GROWSDOWN)
+			vflags |= VMA_GROWSDOWN;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (flags & MAP_NORESERVE)
+		vflags |= VMA_NORESERVE;
+	if (accountable(fprot, vflags) && !commit_ok(len))
+		return -ENOMEM;
+	if (flags & MAP_HUGETLB)
+		return -ENOMEM; /* no huge pages are reserved */
+	if (flags & MAP_FIXED) {
+		err = vm_map_remove(vm, addr, len);
 		if (err)
 			return err;
-	} else {
-		addr = FR_ALIGN_DOWN(addr, FR_PAGE_SIZE);
-		if (!addr || vm_map_add(vm, addr, len, to_fr_prot(prot),
-					vflags)) {
-			addr = vm_map_find_free(vm, len);
-			if (!addr)
-				return -ENOMEM;
-			err = vm_map_add(vm, addr, len, to_fr_prot(prot),
-					 vflags);
-			if (err)
-				return err;
-		}
 	}
-	if (flags & MAP_POPULATE)
-		vm_map_populate(vm, addr, len);
+	err = vm_map_add(vm, addr, len, fprot, vflags);
+	if (err)
+		return err;
+	if ((flags & MAP_LOCKED) ||
+	    (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
+		vm_map_populate(vm, addr, len); /* errors are not reported */
 	return (long)addr;
 }
 
@@ -86,50 +158,367 @@ long sys_munmap(const struct syscall_args *a)
 {
 	uint64_t addr = a->arg[0], len = a->arg[1];
 
-	if ((addr & (FR_PAGE_SIZE - 1)) || !len)
+	if ((addr & ~PAGE_MASK) || addr > TASK_SIZE || len > TASK_SIZE - addr)
+		return -EINVAL;
+	len = page_align(len);
+	if (!len)
 		return -EINVAL;
 	return vm_map_remove(current_vm(), addr, len);
 }
 
+/* Move [addr, addr + old_len) of area @v to @dest (new_len bytes). */
+static long remap_move(struct vm_map *vm, const struct vma *v, uint64_t addr,
+		       uint64_t old_len, uint64_t dest, uint64_t new_len,
+		       bool keep_old)
+{
+	uint64_t commit = keep_old ? old_len : new_len;
+
+	if (accountable(v->prot, v->flags) && !commit_ok(commit))
+		return -ENOMEM;
+	if (vm_map_move(vm, addr, old_len, dest, new_len, keep_old))
+		return -ENOMEM;
+	return (long)dest;
+}
+
+/* Linux's vma_to_resize(): may [addr, addr + old_len) become new_len? */
+static long remap_check(struct vm_map *vm, uint64_t addr, uint64_t old_len,
+			struct vma **out)
+{
+	struct vma *v = vm_map_find(vm, addr);
+
+	if (!v)
+		return -EFAULT;
+	/* old_len 0 duplicates a shared mapping; it means nothing private */
+	if (!old_len && !(v->flags & VMA_SHARED))
+		return -EINVAL;
+	if (old_len > v->end - addr)
+		return -EFAULT;
+	*out = v;
+	return 0;
+}
+
+/* mremap with MREMAP_FIXED or MREMAP_DONTUNMAP (Linux's mremap_to()). */
+static long remap_to(struct vm_map *vm, uint64_t addr, uint64_t old_len,
+		     uint64_t new_addr, uint64_t new_len, uint64_t flags)
+{
+	struct vma *v;
+	uint64_t dest = new_addr;
+	long err;
+
+	if (new_addr & ~PAGE_MASK)
+		return -EINVAL;
+	if (new_len > TASK_SIZE || new_addr > TASK_SIZE - new_len)
+		return -EINVAL;
+	if (addr + old_len > new_addr && new_addr + new_len > addr)
+		return -EINVAL; /* the ranges overlap */
+	if (flags & MREMAP_FIXED) {
+		if (new_addr < FR_USER_MIN)
+			return -EPERM;
+		err = vm_map_remove(vm, new_addr, new_len);
+		if (err)
+			return err;
+	}
+	if (old_len > new_len) {
+		err = vm_map_remove(vm, addr + new_len, old_len - new_len);
+		if (err)
+			return err;
+		old_len = new_len;
+	}
+	err = remap_check(vm, addr, old_len, &v);
+	if (err)
+		return err;
+	if (!(flags & MREMAP_FIXED)) {
+		dest = vm_map_place(vm, new_addr, new_len, false);
+		if (!dest)
+			return -ENOMEM;
+	}
+	return remap_move(vm, v, addr, old_len, dest, new_len,
+			  flags & MREMAP_DONTUNMAP);
+}
+
+long sys_mremap(const struct syscall_args *a)
+{
+	struct vm_map *vm = current_vm();
+	uint64_t addr = a->arg[0], old_len = a->arg[1], new_len = a->arg[2];
+	uint64_t flags = a->arg[3], new_addr = a->arg[4];
+	struct vma *v;
+	long err;
+
+	if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	/* MREMAP_DONTUNMAP always moves and does not resize */
+	if ((flags & MREMAP_DONTUNMAP) &&
+	    (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
+		return -EINVAL;
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	old_len = page_align(old_len);
+	new_len = page_align(new_len);
+	if (!new_len)
+		return -EINVAL;
+	if (!vm_map_find(vm, addr))
+		return -EFAULT;
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return remap_to(vm, addr, old_len, new_addr, new_len, flags);
+	if (old_len >= new_len) {
+		/* shrinking just unmaps the tail */
+		if (old_len != new_len) {
+			err = vm_map_remove(vm, addr + new_len,
+					    old_len - new_len);
+			if (err)
+				return err;
+		}
+		return (long)addr;
+	}
+	err = remap_check(vm, addr, old_len, &v);
+	if (err)
+		return err;
+	/* the range ends its area: grow in place if nothing is in the way */
+	if (old_len == v->end - addr && new_len <= TASK_SIZE - addr &&
+	    !vm_map_overlaps(vm, v->end, addr + new_len)) {
+		if (accountable(v->prot, v->flags) &&
+		    !commit_ok(new_len - old_len))
+			return -ENOMEM;
+		if (!vm_map_expand(vm, addr, addr + new_len))
+			return (long)addr;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	new_addr = vm_map_place(vm, 0, new_len, false);
+	if (!new_addr)
+		return -ENOMEM;
+	return remap_move(vm, v, addr, old_len, new_addr, new_len, false);
+}
+
 long sys_mprotect(const struct syscall_args *a)
 {
-	uint64_t addr = a->arg[0], len = a->arg[1], prot = a->arg[2];
+	struct vm_map *vm = current_vm();
+	uint64_t start = a->arg[0], len = a->arg[1], prot = a->arg[2];
+	uint64_t grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP), end;
+	struct vma *v;
 
-	if ((addr & (FR_PAGE_SIZE - 1)) ||
-	    (prot & ~(PROT_ALL | PROT_GROWSDOWN | PROT_GROWSUP)))
+	prot &= ~grows;
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
+		return -EINVAL;
+	if (start & ~PAGE_MASK)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	return vm_map_protect(current_vm(), addr, len,
-			      to_fr_prot(prot));
+	len = page_align(len);
+	end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	v = vm_map_next(vm, start);
+	if (!v)
+		return -ENOMEM;
+	if (grows & PROT_GROWSDOWN) {
+		/* the change extends down to the start of the stack area */
+		if (v->start >= end)
+			return -ENOMEM;
+		if (!(v->flags & VMA_GROWSDOWN))
+			return -EINVAL;
+		start = v->start;
+	} else {
+		if (v->start > start)
+			return -ENOMEM;
+		if (grows & PROT_GROWSUP)
+			return -EINVAL; /* no area grows up on x86 */
+	}
+	return vm_map_protect(vm, start, end - start, to_fr_prot(prot));
 }
 
-long sys_madvise(const struct syscall_args *a)
+static bool advice_valid(uint64_t advice)
 {
-	uint64_t addr = a->arg[0], len = a->arg[1];
-	struct vm_map *vm = current_vm();
-
-	if (addr & (FR_PAGE_SIZE - 1))
-		return -EINVAL;
-	len = FR_ALIGN_UP(len, FR_PAGE_SIZE);
-	switch (a->arg[2]) {
-	case MADV_DONTNEED:
-		/* drop the pages; the areas stay and refault as zeroes */
-		for (uint64_t p = addr; p < addr + len; p += FR_PAGE_SIZE)
-			if (!vm_map_find(vm, p))
-				return -ENOMEM;
-		if (len)
-			fr_vm_space_unmap(vm->space, fr_uaddr(addr), len);
-		return 0;
+	switch (advice) {
 	case MADV_NORMAL:
 	case MADV_RANDOM:
 	case MADV_SEQUENTIAL:
 	case MADV_WILLNEED:
+	case MADV_DONTNEED:
 	case MADV_FREE:
+	case MADV_REMOVE:
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
 	case MADV_HUGEPAGE:
 	case MADV_NOHUGEPAGE:
-		return 0; /* advice only */
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+	case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+	case MADV_DONTNEED_LOCKED:
+	case MADV_COLLAPSE:
+	case MADV_HWPOISON:
+	case MADV_SOFT_OFFLINE:
+		return true;
 	default:
-		return -EINVAL;
+		return false;
 	}
+}
+
+/* Apply @advice to [start, end), a part of area @v. */
+static long advise_area(struct vm_map *vm, const struct vma *v,
+			uint64_t start, uint64_t end, uint64_t advice)
+{
+	bool shared = v->flags & VMA_SHARED;
+	uint64_t len = end - start;
+	bool write = advice == MADV_POPULATE_WRITE;
+	int err;
+
+	switch (advice) {
+	case MADV_FREE: /* lazily freed on Linux: freeing now is allowed */
+		if (shared)
+			return -EINVAL;
+		vm_map_drop(vm, start, len);
+		return 0;
+	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+		vm_map_drop(vm, start, len);
+		return 0;
+	case MADV_REMOVE:
+		if (!shared)
+			return -EINVAL;
+		if (!(v->prot & FR_PROT_WRITE))
+			return -EACCES;
+		vm_map_zero_shared(vm, start, len);
+		return 0;
+	case MADV_DONTFORK:
+		return vm_map_set_flags(vm, start, len, VMA_DONTFORK, 0);
+	case MADV_DOFORK:
+		return vm_map_set_flags(vm, start, len, 0, VMA_DONTFORK);
+	case MADV_WIPEONFORK:
+		if (shared)
+			return -EINVAL;
+		return vm_map_set_flags(vm, start, len, VMA_WIPEONFORK, 0);
+	case MADV_KEEPONFORK:
+		return vm_map_set_flags(vm, start, len, 0, VMA_WIPEONFORK);
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		/* permission problems are -EINVAL, as Linux reports them */
+		if (v->prot == FR_PROT_NONE ||
+		    (write && !(v->prot & FR_PROT_WRITE)))
+			return -EINVAL;
+		err = vm_map_prefault(vm, start, len, write);
+		if (err == -EIO || err == -EACCES)
+			return -EFAULT;
+		return err;
+	case MADV_COLLAPSE:
+		return -EINVAL; /* no huge pages */
+	default:
+		return 0; /* advice only */
+	}
+}
+
+long sys_madvise(const struct syscall_args *a)
+{
+	struct vm_map *vm = current_vm();
+	uint64_t start = a->arg[0], len_in = a->arg[1], advice = a->arg[2];
+	uint64_t len, end;
+	long unmapped = 0;
+
+	if (!advice_valid(advice))
+		return -EINVAL;
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	len = page_align(len_in);
+	if (len_in && !len)
+		return -EINVAL;
+	end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE)
+		return -EPERM; /* memory-failure testing is not offered */
+	/* area by area; a hole is reported at the end, as Linux does */
+	while (start < end) {
+		struct vma *v = vm_map_next(vm, start);
+		uint64_t to;
+		long err;
+
+		if (!v)
+			return -ENOMEM;
+		if (start < v->start) {
+			unmapped = -ENOMEM;
+			start = v->start;
+			if (start >= end)
+				break;
+		}
+		to = FR_MIN(v->end, end);
+		err = advise_area(vm, v, start, to, advice);
+		if (err)
+			return err;
+		start = to;
+	}
+	return unmapped;
+}
+
+long sys_msync(const struct syscall_args *a)
+{
+	struct vm_map *vm = current_vm();
+	uint64_t start = a->arg[0], len = a->arg[1], flags = a->arg[2];
+	uint64_t end;
+
+	if (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	len = page_align(len);
+	end = start + len;
+	if (end < start)
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	/* anonymous memory has nothing to write back; holes are -ENOMEM */
+	for (uint64_t at = start; at < end;) {
+		struct vma *v = vm_map_find(vm, at);
+
+		if (!v)
+			return -ENOMEM;
+		at = v->end;
+	}
+	return 0;
+}
+
+#define MINCORE_CHUNK 256
+
+long sys_mincore(const struct syscall_args *a)
+{
+	struct vm_map *vm = current_vm();
+	uint64_t start = a->arg[0], len = a->arg[1], vec = a->arg[2];
+	uint64_t pages;
+	uint8_t buf[MINCORE_CHUNK];
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (len > TASK_SIZE || start > TASK_SIZE - len)
+		return -ENOMEM;
+	pages = len / FR_PAGE_SIZE + !!(len & ~PAGE_MASK);
+	if (pages > TASK_SIZE || vec > TASK_SIZE - pages)
+		return -EFAULT;
+	/* chunk by chunk: what was found before a hole is copied out */
+	while (pages) {
+		long n = vm_map_mincore(vm, start, FR_MIN(pages, MINCORE_CHUNK),
+					buf);
+
+		if (n < 0)
+			return n;
+		if (fr_copy_to_user(fr_uaddr(vec), buf, (size_t)n))
+			return -EFAULT;
+		pages -= (uint64_t)n;
+		vec += (uint64_t)n;
+		start += (uint64_t)n * FR_PAGE_SIZE;
+	}
+	return 0;
 }
