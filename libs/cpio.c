@@ -134,18 +134,24 @@ static void root_entry(struct cpio_entry *e)
 	e->mode = CPIO_S_IFDIR | 0755;
 }
 
-/* Find @dir/@name (@n bytes) exactly; @dir is "" for the root. */
+/*
+ * Find @dir/@name (@n bytes) exactly; @dir is "" for the root.  The last
+ * entry of that name counts, as when Linux unpacks the archive (a later
+ * one replaces an earlier one, e.g. in concatenated archives).
+ */
 static int find_in(const uint8_t *buf, size_t len, const char *dir,
 		   const char *name, size_t n, struct cpio_entry *e)
 {
 	size_t dlen = strlen(dir);
+	struct cpio_entry cur;
 	struct cpio_iter it;
+	bool found = false;
 	int r;
 
 	cpio_iter_init(&it, buf, len);
-	while ((r = cpio_next(&it, e)) == 1) {
-		const char *s = e->name;
-		size_t sn = e->name_len;
+	while ((r = cpio_next(&it, &cur)) == 1) {
+		const char *s = cur.name;
+		size_t sn = cur.name_len;
 
 		strip(&s, &sn);
 		if (dlen) {
@@ -154,10 +160,14 @@ static int find_in(const uint8_t *buf, size_t len, const char *dir,
 			s += dlen + 1;
 			sn -= dlen + 1;
 		}
-		if (sn == n && !memcmp(s, name, n))
-			return 0;
+		if (sn == n && !memcmp(s, name, n)) {
+			*e = cur;
+			found = true;
+		}
 	}
-	return r < 0 ? r : -ENOENT;
+	if (r < 0)
+		return r;
+	return found ? 0 : -ENOENT;
 }
 
 /* Replace the start of w->rest, up to @off, by the @tlen bytes of
@@ -215,13 +225,14 @@ int cpio_resolve(const uint8_t *buf, size_t len, const char *path,
 			while (dlen && w->dir[dlen - 1] != '/')
 				dlen--;
 			w->dir[dlen ? dlen - 1 : 0] = '\0';
-			if (w->dir[0])
+			if (w->dir[0]) {
 				err = find_in(buf, len, "", w->dir,
 					      strlen(w->dir), e);
-			else
-				root_entry(e), err = 0;
-			if (err)
-				return err;
+				if (err)
+					return err;
+			} else {
+				root_entry(e);
+			}
 			pos = after;
 			continue;
 		}

@@ -22,7 +22,6 @@
 #include <frame/boot.h>
 #include <frame/cpu.h>
 #include <frame/heap.h>
-#include <frame/log.h>
 #include <frame/mm.h>
 #include <frame/timer.h>
 #include <libs/cpio.h>
@@ -108,14 +107,12 @@ static uint64_t exec_random(void)
 int exec_open(const char *path, bool follow, struct cpio_entry *file)
 {
 	struct fr_bytes initrd = fr_boot_initrd();
-	struct cpio_walk *w = FR_NEW(struct cpio_walk);
+	struct cpio_walk *w;
 	int err;
 
-	if (!*path) {
-		/* (an empty "#!" name): the working directory, the root */
-		fr_kfree(w);
-		return -EACCES;
-	}
+	if (!*path)
+		return -EACCES; /* the working directory, the root */
+	w = FR_NEW(struct cpio_walk);
 	if (!w)
 		return -ENOMEM;
 	err = cpio_resolve(initrd.data, initrd.len, path, follow, w, file);
