@@ -135,7 +135,8 @@ $(B)/regress/.stamp: $(wildcard test/regression/*.c) tools/build-regress.sh
 	bash tools/build-regress.sh $(B)/regress
 	@touch $@
 
-$(B)/initramfs.cpio: $(B)/regress/.stamp tools/mkinitramfs.sh tools/mkcpio.sh
+$(B)/initramfs.cpio: $(B)/regress/.stamp tools/mkinitramfs.sh tools/mkcpio.sh \
+		tools/mkexec-files.sh tools/mkbadelf.py
 	bash tools/mkinitramfs.sh $@ $(B)/regress
 
 # The demonstration's user program and its initramfs (/init only).

@@ -8,29 +8,38 @@
 int elf_parse(const uint8_t *buf, size_t len, struct elf_image *img)
 {
 	Elf64_Ehdr *h = &img->ehdr;
+	uint64_t size;
 
-	if (len < sizeof(*h))
-		return -ENOEXEC;
-	memcpy(h, buf, sizeof(*h));
+	memset(h, 0, sizeof(*h));
+	memcpy(h, buf, len < sizeof(*h) ? len : sizeof(*h));
 	if (memcmp(h->e_ident, ELFMAG, SELFMAG) ||
-	    h->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    h->e_ident[EI_DATA] != ELFDATA2LSB || h->e_machine != EM_X86_64 ||
-	    (h->e_type != ET_EXEC && h->e_type != ET_DYN))
+	    (h->e_type != ET_EXEC && h->e_type != ET_DYN) ||
+	    h->e_machine != EM_X86_64)
 		return -ENOEXEC;
-	if (h->e_phentsize != sizeof(Elf64_Phdr) || h->e_phnum == 0 ||
-	    h->e_phnum > 1024 || h->e_phoff > len ||
-	    (size_t)h->e_phnum * sizeof(Elf64_Phdr) > len - h->e_phoff)
+	size = (uint64_t)h->e_phnum * sizeof(Elf64_Phdr);
+	if (h->e_phentsize != sizeof(Elf64_Phdr) || size == 0 ||
+	    size > ELF_PHDRS_MAX_BYTES || h->e_phoff > len ||
+	    size > len - h->e_phoff)
 		return -ENOEXEC;
 	img->buf = buf;
 	img->len = len;
 	return 0;
 }
 
-int elf_phdr(const struct elf_image *img, unsigned i, Elf64_Phdr *ph)
+int elf_phdr_raw(const struct elf_image *img, unsigned i, Elf64_Phdr *ph)
 {
 	if (i >= img->ehdr.e_phnum)
 		return -ENOEXEC;
 	memcpy(ph, img->buf + img->ehdr.e_phoff + i * sizeof(*ph), sizeof(*ph));
+	return 0;
+}
+
+int elf_phdr(const struct elf_image *img, unsigned i, Elf64_Phdr *ph)
+{
+	int err = elf_phdr_raw(img, i, ph);
+
+	if (err)
+		return err;
 	if (ph->p_type == PT_LOAD || ph->p_type == PT_INTERP) {
 		if (ph->p_offset > img->len ||
 		    ph->p_filesz > img->len - ph->p_offset)
@@ -44,5 +53,16 @@ int elf_phdr(const struct elf_image *img, unsigned i, Elf64_Phdr *ph)
 		    (ph->p_vaddr % 4096) != (ph->p_offset % 4096))
 			return -ENOEXEC;
 	}
+	return 0;
+}
+
+int elf_read(const struct elf_image *img, uint64_t off, void *dst,
+	     size_t len)
+{
+	if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
+		return -EINVAL;
+	if (off > img->len || len > img->len - off)
+		return -EIO;
+	memcpy(dst, img->buf + off, len);
 	return 0;
 }

@@ -69,6 +69,13 @@ done
 for name in "${all[@]}"; do  # all of them: tests run each other
     cp "$bindir/$name" "$root/test/$name"
 done
+# what the program-loading tests execute, as in Trellis's initramfs; they
+# also run the helpers exec_target and exec_argv
+for name in exec_target exec_argv; do
+    [ -x "$bindir/$name" ] && cp "$bindir/$name" "$root/test/$name"
+done
+bash "$here/mkexec-files.sh" "$root" "$bindir" ||
+    { echo "linux-regress: mkexec-files failed" >&2; exit 2; }
 
 # The guest prints each output line of a test as "REGRESS-OUT NAME: line",
 # then "REGRESS NAME STATUS".

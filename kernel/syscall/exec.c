@@ -1,57 +1,181 @@
 /*
- * Running a new program: execve.  The path, arguments and environment are
- * copied from user memory first, so that a bad pointer gives -EFAULT and
- * leaves the caller's program untouched.
+ * Running a new program: execve and execveat.  The path, arguments and
+ * environment are copied from user memory first, in Linux's order and
+ * with its limits, so that a bad pointer gives -EFAULT, too much gives
+ * -E2BIG, and either leaves the caller's program untouched; then the
+ * file is looked up and loaded (process/exec.c).
+ *
+ * There is no file table yet: execveat's dirfd is AT_FDCWD (the working
+ * directory, always the root), one of the console descriptors 0-2 (a
+ * character device, not a directory), or a closed descriptor.
  */
 #include <frame/heap.h>
 #include <libs/string.h>
-#include <linux/binfmts.h>
+#include <linux/fcntl.h>
 #include <linux/limits.h>
 #include "syscall/syscall.h"
+#include "process/exec.h"
 #include "process/process.h"
 
-#define EXEC_MAX_STRINGS 1024
-#define EXEC_STRING_BYTES (128 * 1024)
+#define STRINGS_FIRST_CAP 4096
+#define CONSOLE_FDS 3
 
 /* The copied-in path, argv and envp of one execve. */
 struct exec_args {
 	char path[PATH_MAX];
-	const char *argv[EXEC_MAX_STRINGS + 1];
-	const char *envp[EXEC_MAX_STRINGS + 1];
-	char strings[EXEC_STRING_BYTES];
-	size_t used;
+	size_t argc, envc;
+	const char **argv, **envp;
+	char *strings; /* envp[envc - 1] ... envp[0], argv[argc - 1] ... */
+	size_t used, cap;
+	size_t room; /* bytes EXEC_ARG_LIMIT still allows */
 };
 
-/* Copy the NULL-terminated user array of strings at @uarr into @out. */
-static int copy_strings(struct exec_args *ea, uint64_t uarr, const char **out)
+/* Count the NULL-terminated user array @uarr (NULL: empty). */
+static long count_user(uint64_t uarr, size_t *n)
 {
-	size_t n = 0;
+	*n = 0;
+	for (; uarr; ++*n) {
+		uint64_t p;
 
-	for (; uarr; n++) {
-		uint64_t ustr;
-		int64_t len;
-
-		if (n == EXEC_MAX_STRINGS)
-			return -E2BIG;
-		if (FR_GET_USER(ustr, fr_uaddr(uarr + n * sizeof(ustr))))
+		if (FR_GET_USER(p, fr_uaddr(uarr + *n * sizeof(p))))
 			return -EFAULT;
-		if (!ustr)
+		if (!p)
 			break;
-		len = fr_strncpy_from_user(ea->strings + ea->used,
-					   fr_uaddr(ustr),
-					   EXEC_STRING_BYTES - ea->used);
-		if (len < 0)
-			return (int)len;
-		if ((size_t)len >= EXEC_STRING_BYTES - ea->used)
+		if (*n >= MAX_ARG_STRINGS)
 			return -E2BIG;
-		out[n] = ea->strings + ea->used;
-		ea->used += (size_t)len + 1;
 	}
-	out[n] = NULL;
 	return 0;
 }
 
-long sys_execve(const struct syscall_args *a)
+static int grow(struct exec_args *ea)
+{
+	size_t cap = ea->cap ? ea->cap * 2 : STRINGS_FIRST_CAP;
+	char *bigger = FR_NEW_ARRAY(char, cap);
+
+	if (!bigger)
+		return -ENOMEM;
+	if (ea->used)
+		memcpy(bigger, ea->strings, ea->used);
+	fr_kfree(ea->strings);
+	ea->strings = bigger;
+	ea->cap = cap;
+	return 0;
+}
+
+/* Copy string @i of the user array @uarr after the others. */
+static long copy_one(struct exec_args *ea, uint64_t uarr, size_t i)
+{
+	uint64_t ustr;
+	int64_t len;
+
+	if (FR_GET_USER(ustr, fr_uaddr(uarr + i * sizeof(ustr))))
+		return -EFAULT;
+	for (;;) {
+		size_t max = FR_MIN(ea->cap - ea->used, EXEC_MAX_ARG_STRLEN);
+
+		len = fr_strncpy_from_user(ea->strings + ea->used,
+					   fr_uaddr(ustr), max);
+		if (len != -ENAMETOOLONG)
+			break;
+		if (max == EXEC_MAX_ARG_STRLEN)
+			return -E2BIG;
+		len = grow(ea);
+		if (len)
+			return len;
+	}
+	if (len < 0)
+		return len;
+	if ((size_t)len + 1 > ea->room)
+		return -E2BIG;
+	ea->room -= (size_t)len + 1;
+	ea->used += (size_t)len + 1;
+	return 0;
+}
+
+/* The length with its NUL of the name Linux gives the program. */
+static size_t filename_len(int dirfd, const char *path)
+{
+	size_t len = strlen(path) + 1;
+	int digits = 1;
+
+	if (dirfd == AT_FDCWD || path[0] == '/')
+		return len;
+	for (int fd = dirfd; fd >= 10 || fd <= -10; fd /= 10)
+		digits++;
+	/* "/dev/fd/N" for an empty path, else "/dev/fd/N/PATH" */
+	return strlen("/dev/fd/") + digits + (dirfd < 0) +
+	       (path[0] ? 1 + len : 1);
+}
+
+/* Copy argv and envp, with Linux's limits, into @ea. */
+static long copy_strings(struct exec_args *ea, int dirfd, uint64_t uargv,
+			 uint64_t uenvp)
+{
+	size_t ptrs, off = 0, n;
+	long err;
+
+	err = count_user(uargv, &ea->argc);
+	if (!err)
+		err = count_user(uenvp, &ea->envc);
+	if (err)
+		return err;
+	ptrs = ((ea->argc ? ea->argc : 1) + ea->envc) * sizeof(uint64_t);
+	if (ptrs >= EXEC_ARG_LIMIT)
+		return -E2BIG;
+	ea->room = EXEC_ARG_LIMIT - ptrs;
+	n = filename_len(dirfd, ea->path);
+	if (n > ea->room)
+		return -E2BIG;
+	ea->room -= n;
+	err = grow(ea);
+	/* last first, as Linux copies them */
+	for (size_t i = ea->envc; !err && i-- > 0;)
+		err = copy_one(ea, uenvp, i);
+	for (size_t i = ea->argc; !err && i-- > 0;)
+		err = copy_one(ea, uargv, i);
+	if (err)
+		return err;
+	ea->argv = FR_NEW_ARRAY(const char *, ea->argc + 1);
+	ea->envp = FR_NEW_ARRAY(const char *, ea->envc + 1);
+	if (!ea->argv || !ea->envp)
+		return -ENOMEM;
+	for (size_t i = ea->envc; i-- > 0;) {
+		ea->envp[i] = ea->strings + off;
+		off += strlen(ea->strings + off) + 1;
+	}
+	for (size_t i = ea->argc; i-- > 0;) {
+		ea->argv[i] = ea->strings + off;
+		off += strlen(ea->strings + off) + 1;
+	}
+	return 0;
+}
+
+/*
+ * What execveat's dirfd and flags make of the path, before the program is
+ * loaded by name.
+ */
+static long check_at(const struct exec_args *ea, int dirfd, int flags)
+{
+	struct cpio_entry file;
+	bool relative = ea->path[0] != '/';
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (relative && dirfd != AT_FDCWD) {
+		if (dirfd < 0 || dirfd >= CONSOLE_FDS)
+			return -EBADF;
+		/* the console: not a directory, nor a program */
+		return ea->path[0] ? -ENOTDIR : -EACCES;
+	}
+	if (!ea->path[0])
+		return -EACCES; /* the working directory */
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		return exec_open(ea->path, false, &file);
+	return 0;
+}
+
+static long do_execveat(struct fr_user_regs *regs, int dirfd, uint64_t upath,
+			uint64_t uargv, uint64_t uenvp, int flags)
 {
 	struct exec_args *ea = FR_NEW(struct exec_args);
 	int64_t len;
@@ -59,17 +183,32 @@ long sys_execve(const struct syscall_args *a)
 
 	if (!ea)
 		return -ENOMEM;
-	len = fr_strncpy_from_user(ea->path, fr_uaddr(a->arg[0]),
+	len = fr_strncpy_from_user(ea->path, fr_uaddr(upath),
 				   sizeof(ea->path));
-	if (len < 0)
-		err = len;
-	else if ((size_t)len >= sizeof(ea->path))
+	if (len == -ENAMETOOLONG)
 		err = -ENAMETOOLONG;
-	else if (!len)
+	else if (len < 0)
+		err = len;
+	else if (!len && !(flags & AT_EMPTY_PATH))
 		err = -ENOENT;
-	else if (!(err = copy_strings(ea, a->arg[1], ea->argv)) &&
-		 !(err = copy_strings(ea, a->arg[2], ea->envp)))
-		err = process_exec(a->regs, ea->path, ea->argv, ea->envp);
+	else if (!(err = copy_strings(ea, dirfd, uargv, uenvp)) &&
+		 !(err = check_at(ea, dirfd, flags)))
+		err = process_exec(regs, ea->path, ea->argv, ea->envp);
+	fr_kfree(ea->argv);
+	fr_kfree(ea->envp);
+	fr_kfree(ea->strings);
 	fr_kfree(ea);
 	return err;
+}
+
+long sys_execve(const struct syscall_args *a)
+{
+	return do_execveat(a->regs, AT_FDCWD, a->arg[0], a->arg[1], a->arg[2],
+			   0);
+}
+
+long sys_execveat(const struct syscall_args *a)
+{
+	return do_execveat(a->regs, (int)a->arg[0], a->arg[1], a->arg[2],
+			   a->arg[3], (int)a->arg[4]);
 }
