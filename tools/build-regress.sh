@@ -2,7 +2,8 @@
 # Usage: build-regress.sh OUTDIR
 # Build every test/regression/*.c as a static musl binary OUTDIR/<name> and
 # write OUTDIR/<name>.expect with the expected exit status: the N of a
-# "// expect-exit: N" line in the source, or 0. Up-to-date outputs are kept.
+# "// expect-exit: N" line in the source, or 0. A "// also-glibc" line also
+# builds it with glibc as OUTDIR/glibc_<name>. Up-to-date outputs are kept.
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -51,6 +52,22 @@ for src in "${srcs[@]}"; do
     if [ ! -e "$exp" ] || [ "$src" -nt "$exp" ]; then
         status=$(sed -n 's|^[[:space:]]*//[[:space:]]*expect-exit:[[:space:]]*\([0-9][0-9]*\)[[:space:]]*$|\1|p' "$src" | head -n 1)
         echo "${status:-0}" > "$exp"
+    fi
+
+    # "// also-glibc": the same program linked statically with glibc too,
+    # as glibc_NAME (its start-up, TLS and signal trampolines differ)
+    if grep -q '^// also-glibc$' "$src"; then
+        gbin="$out/glibc_$name"
+        if [ ! -e "$gbin" ] || [ "$src" -nt "$gbin" ]; then
+            if ! gcc -static -O2 -pthread -Wall -Werror -o "$gbin.tmp" "$src"; then
+                rm -f "$gbin.tmp"
+                echo "build-regress: failed to build glibc_$name" >&2
+                exit 1
+            fi
+            mv -f "$gbin.tmp" "$gbin"
+            built=$((built + 1))
+        fi
+        cp -f "$exp" "$out/glibc_$name.expect"
     fi
 done
 echo "build-regress: $built of ${#srcs[@]} rebuilt in $out"

@@ -1,3 +1,4 @@
+// also-glibc
 /* fork(2) and wait4(2): the child gets 0 and its own pid, the parent gets
  * the child's pid; exit statuses and WNOHANG come back as on Linux; memory
  * is copied, not shared (copy-on-write). */

@@ -1,3 +1,4 @@
+// also-glibc
 /* Default actions and job control: children ended by signals, ignored
  * signals, SIGSTOP/SIGCONT seen by waitpid (WUNTRACED, WCONTINUED) and
  * waitid, SIGCHLD with its siginfo, SIGKILL of a stopped child, kill() of

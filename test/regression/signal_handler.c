@@ -1,3 +1,4 @@
+// also-glibc
 /* Signal handlers: rt_sigaction with SA_SIGINFO, the siginfo of kill,
  * tgkill and sigqueue, masks and pending sets, SA_RESETHAND, SA_NODEFER,
  * sa_mask, the alternate stack, sigsuspend, FPU registers kept across a

@@ -1,3 +1,4 @@
+// also-glibc
 /* Threads: pthreads (clone with CLONE_VM|CLONE_THREAD|CLONE_SETTLS|
  * CLONE_CHILD_CLEARTID...) share memory and the pid, have their own tid
  * and TLS; joining works; a signal sent with tgkill runs on the thread it
