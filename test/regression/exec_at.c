@@ -14,15 +14,12 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include "exec_outcome.h"
 
-#define ERR(e) (1000 + (e))
-#define EXIT(n) (n)
-#define SIG(s) (2000 + (s))
 /* exec_target's status for argv "x from-exec" and EXEC_MARK=yes */
 #define RUNS EXIT(21)
 #define CLOSED_FD 100
 
-static int failures;
 static char *const target_argv[] = { "x", "from-exec", NULL };
 static char *const target_envp[] = { "EXEC_MARK=yes", NULL };
 static char *const *volatile bad_pointer = (char *const *)8;
@@ -31,48 +28,15 @@ static char *const *volatile bad_pointer = (char *const *)8;
 static int run_at(int dirfd, const char *path, char *const argv[],
                   char *const envp[], int flags)
 {
-    int status;
     pid_t child;
 
     fflush(stdout);
     child = fork();
-    if (child < 0)
-        return -1;
     if (child == 0) {
         syscall(SYS_execveat, dirfd, path, argv, envp, flags);
-        _exit(errno < 256 - 100 ? 100 + errno : 255);
+        exit_with_errno();
     }
-    if (waitpid(child, &status, 0) != child)
-        return -1;
-    if (WIFSIGNALED(status))
-        return SIG(WTERMSIG(status));
-    if (WEXITSTATUS(status) >= 100)
-        return ERR(WEXITSTATUS(status) - 100);
-    return EXIT(WEXITSTATUS(status));
-}
-
-static void describe(char *buf, size_t len, int o)
-{
-    if (o >= 2000)
-        snprintf(buf, len, "signal %d", o - 2000);
-    else if (o >= 1000)
-        snprintf(buf, len, "errno %d (%s)", o - 1000, strerror(o - 1000));
-    else
-        snprintf(buf, len, "exit %d", o);
-}
-
-static void check(const char *what, int got, int want)
-{
-    char g[48], w[48];
-
-    describe(g, sizeof(g), got);
-    describe(w, sizeof(w), want);
-    if (got != want) {
-        printf("FAIL: %s: %s, expected %s\n", what, g, w);
-        failures++;
-    } else {
-        printf("%s: %s\n", what, g);
-    }
+    return wait_outcome(child);
 }
 
 /* execveat(@dirfd, @path, ..., @flags) of exec_target's arguments */

@@ -11,11 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include "exec_outcome.h"
 
-/* Outcomes: execve's errno, the program's exit status, or a signal. */
-#define ERR(e) (1000 + (e))
-#define EXIT(n) (n)
-#define SIG(s) (2000 + (s))
 /* exec_target's status for argv "x from-exec" and EXEC_MARK=yes */
 #define RUNS EXIT(21)
 
@@ -101,58 +98,22 @@ static const struct {
 #endif
 };
 
-static int run(const char *path)
+/* Run a corrupt program as exec_target would be run. */
+static int run_bad(const char *path)
 {
     char *argv[] = { "x", "from-exec", NULL };
     char *envp[] = { "EXEC_MARK=yes", NULL };
-    int status;
-    pid_t child;
 
-    child = fork();
-    if (child < 0)
-        return -1;
-    if (child == 0) {
-        execve(path, argv, envp);
-        _exit(errno < 256 - 100 ? 100 + errno : 255);
-    }
-    if (waitpid(child, &status, 0) != child)
-        return -1;
-    if (WIFSIGNALED(status))
-        return SIG(WTERMSIG(status));
-    if (WEXITSTATUS(status) >= 100)
-        return ERR(WEXITSTATUS(status) - 100);
-    return EXIT(WEXITSTATUS(status));
-}
-
-static void describe(char *buf, size_t len, int o)
-{
-    if (o >= 2000)
-        snprintf(buf, len, "signal %d", o - 2000);
-    else if (o >= 1000)
-        snprintf(buf, len, "errno %d (%s)", o - 1000, strerror(o - 1000));
-    else
-        snprintf(buf, len, "exit %d", o);
+    return run(path, argv, envp);
 }
 
 int main(void)
 {
-    int failures = 0;
-
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char path[64], got[48], want[48];
-        int o;
+        char path[64];
 
         snprintf(path, sizeof(path), "/test/bad/%s", cases[i].name);
-        fflush(stdout);
-        o = run(path);
-        describe(got, sizeof(got), o);
-        describe(want, sizeof(want), cases[i].want);
-        if (o != cases[i].want) {
-            printf("FAIL: %s: %s, expected %s\n", cases[i].name, got, want);
-            failures++;
-        } else {
-            printf("%s: %s\n", cases[i].name, got);
-        }
+        check(cases[i].name, run_bad(path), cases[i].want);
     }
     if (failures)
         return 1;

@@ -11,62 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
-
-#define ERR(e) (1000 + (e))
-#define EXIT(n) (n)
-#define SIG(s) (2000 + (s))
+#include "exec_outcome.h"
 
 #define LIMIT (2 * 1024 * 1024)
 #define STRLEN_MAX (32 * 4096)
 #define TARGET "/test/exec_target"
-
-static int failures;
-
-static int run(const char *path, char *const argv[], char *const envp[])
-{
-    int status;
-    pid_t child;
-
-    fflush(stdout);
-    child = fork();
-    if (child < 0)
-        return -1;
-    if (child == 0) {
-        execve(path, argv, envp);
-        _exit(errno < 256 - 100 ? 100 + errno : 255);
-    }
-    if (waitpid(child, &status, 0) != child)
-        return -1;
-    if (WIFSIGNALED(status))
-        return SIG(WTERMSIG(status));
-    if (WEXITSTATUS(status) >= 100)
-        return ERR(WEXITSTATUS(status) - 100);
-    return EXIT(WEXITSTATUS(status));
-}
-
-static void describe(char *buf, size_t len, int o)
-{
-    if (o >= 2000)
-        snprintf(buf, len, "signal %d", o - 2000);
-    else if (o >= 1000)
-        snprintf(buf, len, "errno %d (%s)", o - 1000, strerror(o - 1000));
-    else
-        snprintf(buf, len, "exit %d", o);
-}
-
-static void check(const char *what, int got, int want)
-{
-    char g[48], w[48];
-
-    describe(g, sizeof(g), got);
-    describe(w, sizeof(w), want);
-    if (got != want) {
-        printf("FAIL: %s: %s, expected %s\n", what, g, w);
-        failures++;
-    } else {
-        printf("%s: %s\n", what, g);
-    }
-}
 
 /* A string of @len bytes with its NUL. */
 static char *string(size_t len, char c)

@@ -14,63 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include "exec_outcome.h"
 
-/* Outcomes: execve's errno, the program's exit status, or a signal. */
-#define ERR(e) (1000 + (e))
-#define EXIT(n) (n)
-#define SIG(s) (2000 + (s))
 /* exec_argv found what it expected */
 #define MATCH EXIT(0)
 
 #define MAX_WORDS 16
-
-static int failures;
-
-static int run(const char *path, char *const argv[], char *const envp[])
-{
-    int status;
-    pid_t child;
-
-    fflush(stdout);
-    child = fork();
-    if (child < 0)
-        return -1;
-    if (child == 0) {
-        execve(path, argv, envp);
-        _exit(errno < 256 - 100 ? 100 + errno : 255);
-    }
-    if (waitpid(child, &status, 0) != child)
-        return -1;
-    if (WIFSIGNALED(status))
-        return SIG(WTERMSIG(status));
-    if (WEXITSTATUS(status) >= 100)
-        return ERR(WEXITSTATUS(status) - 100);
-    return EXIT(WEXITSTATUS(status));
-}
-
-static void describe(char *buf, size_t len, int o)
-{
-    if (o >= 2000)
-        snprintf(buf, len, "signal %d", o - 2000);
-    else if (o >= 1000)
-        snprintf(buf, len, "errno %d (%s)", o - 1000, strerror(o - 1000));
-    else
-        snprintf(buf, len, "exit %d", o);
-}
-
-static void check(const char *what, int got, int want)
-{
-    char g[48], w[48];
-
-    describe(g, sizeof(g), got);
-    describe(w, sizeof(w), want);
-    if (got != want) {
-        printf("FAIL: %s: %s, expected %s\n", what, g, w);
-        failures++;
-    } else {
-        printf("%s: %s\n", what, g);
-    }
-}
 
 /*
  * Run @path with argv { "X", "u1" } (or @argv if not NULL) and check that
