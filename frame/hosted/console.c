@@ -39,6 +39,37 @@ int fr_console_read_byte(void)
 	return byte;
 }
 
+/* fr_console_write_raw - see <frame/log.h>: standard output as is. */
+void fr_console_write_raw(const char *buf, size_t len)
+{
+	arch_console_write(buf, len);
+}
+
+static fr_console_rx_fn rx_fn; /* atomic */
+
+/* fr_console_set_rx - see <frame/log.h>: standard input, polled on CPU 0's
+ * tick (hosted_console_rx_tick) while a callback is set. */
+int fr_console_set_rx(fr_console_rx_fn fn)
+{
+	__atomic_store_n(&rx_fn, fn, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void hosted_console_rx_tick(void)
+{
+	fr_console_rx_fn fn = __atomic_load_n(&rx_fn, __ATOMIC_ACQUIRE);
+	uint8_t buf[64];
+	size_t n = 0;
+	int c;
+
+	if (!fn)
+		return;
+	while (n < sizeof(buf) && (c = fr_console_read_byte()) >= 0)
+		buf[n++] = (uint8_t)c;
+	if (n)
+		fn(buf, n);
+}
+
 /*
  * fr_poweroff - see <frame/power.h>: the process exits with @code at
  * once, whatever the other CPU threads are doing.

@@ -36,6 +36,12 @@ void hosted_irq_raise(unsigned line);
 /* Deliver pending interrupts now: called with interrupts enabled. */
 void hosted_deliver_interrupts(void);
 
+/* ---- console.c ---- */
+
+/* Deliver standard input to the console's receive callback, if one is
+ * set; in interrupt context on CPU 0's tick. */
+void hosted_console_rx_tick(void);
+
 /* ---- irq.c ---- */
 
 /* One timer tick on the calling CPU, in interrupt context. */

@@ -20,6 +20,7 @@ void hosted_timer_tick(unsigned cpu)
 		fr_tick_fn hook = __atomic_load_n(&tick_hook, __ATOMIC_ACQUIRE);
 
 		__atomic_fetch_add(&ticks, 1, __ATOMIC_RELAXED);
+		hosted_console_rx_tick();
 		if (hook)
 			hook();
 	}

@@ -34,6 +34,29 @@ void fr_console_write(const char *buf, size_t len);
 int fr_console_read_byte(void);
 
 /*
+ * fr_console_write_raw - write bytes to the console exactly as given: no
+ * newline translation (a terminal driver does its own output processing).
+ * Context: any.
+ */
+void fr_console_write_raw(const char *buf, size_t len);
+
+/*
+ * fr_console_rx_fn - receives bytes typed on the console as they arrive.
+ * Context: IRQ (interrupts off): it must not sleep.
+ */
+typedef void (*fr_console_rx_fn)(const uint8_t *buf, size_t len);
+
+/*
+ * fr_console_set_rx - deliver console input to @fn as it arrives, so that
+ * no reader has to poll: the kernel target enables the UART's receive
+ * interrupt (COM1, line 4) and drains its FIFO from the interrupt; the
+ * hosted target checks standard input on CPU 0's tick.  NULL stops the
+ * delivery (input is then left for fr_console_read_byte).
+ * Context: task context.  Returns 0, or -EBUSY when line 4 is taken.
+ */
+int fr_console_set_rx(fr_console_rx_fn fn) FR_MUST_CHECK;
+
+/*
  * fr_panic - report a fatal kernel error with a backtrace and stop.
  * Context: any.  Never returns: the machine powers off with status 3.
  */
