@@ -1,0 +1,232 @@
+/* Pseudo-terminals: /dev/ptmx and its slave in devpts; a canonical line
+ * through the pair with echo and line editing, end of file, output
+ * processing, raw mode with VMIN/VTIME, ^C as SIGINT to the foreground
+ * group of a session whose controlling terminal is the slave, and the
+ * hangup when the master closes. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include "check.h"
+
+/* /dev/pts with devpts, /dev/ptmx and /dev/tty, as a system has them. */
+static void setup_dev(void)
+{
+    struct stat st;
+
+    mkdir("/dev", 0755);
+    mkdir("/dev/pts", 0755);
+    if (stat("/dev/pts/ptmx", &st) != 0)
+        CHECK(mount("devpts", "/dev/pts", "devpts", 0, "") == 0,
+              "mount devpts: errno %d", errno);
+    if (stat("/dev/ptmx", &st) != 0)
+        mknod("/dev/ptmx", S_IFCHR | 0666, makedev(5, 2));
+    if (stat("/dev/tty", &st) != 0)
+        mknod("/dev/tty", S_IFCHR | 0666, makedev(5, 0));
+}
+
+/* Read what is there within @ms milliseconds, NUL-terminated. */
+static int read_wait(int fd, char *buf, size_t len, int ms)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    size_t got = 0;
+
+    while (got < len - 1 && poll(&p, 1, ms) == 1) {
+        ssize_t n = read(fd, buf + got, len - 1 - got);
+
+        if (n <= 0)
+            break;
+        got += n;
+        ms = 50; /* the rest follows quickly */
+    }
+    buf[got] = '\0';
+    return (int)got;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(void)
+{
+    char name[64], buf[256];
+    struct termios t;
+    int m, s, status, ready[2];
+    ssize_t n;
+    pid_t pid;
+    double t0;
+
+    setup_dev();
+    m = posix_openpt(O_RDWR | O_NOCTTY);
+    CHECK(m >= 0, "posix_openpt: errno %d", errno);
+    if (m < 0)
+        return check_result("pty_basic");
+    CHECK(isatty(m), "the master is a terminal");
+    CHECK(grantpt(m) == 0, "grantpt: errno %d", errno);
+    CHECK(ptsname_r(m, name, sizeof(name)) == 0, "ptsname: errno %d", errno);
+    CHECK(strncmp(name, "/dev/pts/", 9) == 0, "slave name %s", name);
+    printf("slave %s\n", name);
+
+    /* locked until unlockpt */
+    s = open(name, O_RDWR | O_NOCTTY);
+    CHECK(s < 0 && errno == EIO, "open of a locked slave: %d errno %d", s, errno);
+    CHECK(unlockpt(m) == 0, "unlockpt: errno %d", errno);
+    s = open(name, O_RDWR | O_NOCTTY);
+    CHECK(s >= 0, "open %s: errno %d", name, errno);
+    if (s < 0)
+        return check_result("pty_basic");
+    CHECK(isatty(s), "the slave is a terminal");
+
+    /* Linux's default settings */
+    CHECK(tcgetattr(s, &t) == 0, "tcgetattr: errno %d", errno);
+    CHECK((t.c_lflag & (ICANON | ECHO | ISIG | ECHOE | ECHOK | ECHOCTL | IEXTEN)) ==
+              (ICANON | ECHO | ISIG | ECHOE | ECHOK | ECHOCTL | IEXTEN),
+          "default lflag %#o", t.c_lflag);
+    CHECK((t.c_iflag & ICRNL) && (t.c_oflag & (OPOST | ONLCR)) == (OPOST | ONLCR),
+          "default iflag %#o oflag %#o", t.c_iflag, t.c_oflag);
+    CHECK(t.c_cc[VINTR] == 3 && t.c_cc[VERASE] == 0177 && t.c_cc[VEOF] == 4 &&
+              t.c_cc[VKILL] == 025 && t.c_cc[VSUSP] == 032 && t.c_cc[VMIN] == 1,
+          "default control characters");
+
+    /* a canonical line: CR becomes NL, echo with ONLCR */
+    CHECK(write(m, "hello\r", 6) == 6, "write to the master");
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 6 && memcmp(buf, "hello\n", 6) == 0, "slave read %zd", n);
+    read_wait(m, buf, sizeof(buf), 1000);
+    CHECK(strcmp(buf, "hello\r\n") == 0, "echo '%s'", buf);
+
+    /* line editing: erase, kill, word erase */
+    CHECK(write(m, "ab\177c\n", 5) == 5, "write");
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 3 && memcmp(buf, "ac\n", 3) == 0, "erase: read %zd", n);
+    read_wait(m, buf, sizeof(buf), 1000);
+    CHECK(strcmp(buf, "ab\b \bc\r\n") == 0, "erase echo '%s'", buf);
+    CHECK(write(m, "junk\025foo bar\027baz\n", 17) == 17, "write");
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 8 && memcmp(buf, "foo baz\n", 8) == 0, "kill/werase: read %zd", n);
+    read_wait(m, buf, sizeof(buf), 1000);
+
+    /* two lines: one per read */
+    CHECK(write(m, "one\ntwo\n", 8) == 8, "write");
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 4 && memcmp(buf, "one\n", 4) == 0, "first line: %zd", n);
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 4 && memcmp(buf, "two\n", 4) == 0, "second line: %zd", n);
+    read_wait(m, buf, sizeof(buf), 1000);
+
+    /* ^D: pushes a partial line, alone it is end of file */
+    CHECK(write(m, "ab\004", 3) == 3, "write");
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 2 && memcmp(buf, "ab", 2) == 0, "^D after text: %zd", n);
+    CHECK(write(m, "\004", 1) == 1, "write");
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 0, "^D alone: read %zd", n);
+    read_wait(m, buf, sizeof(buf), 300);
+
+    /* output processing of the slave */
+    CHECK(write(s, "out\n", 4) == 4, "slave write");
+    read_wait(m, buf, sizeof(buf), 1000);
+    CHECK(strcmp(buf, "out\r\n") == 0, "ONLCR: '%s'", buf);
+
+    /* raw mode: no echo, VMIN bytes */
+    cfmakeraw(&t);
+    t.c_cc[VMIN] = 3;
+    t.c_cc[VTIME] = 0;
+    CHECK(tcsetattr(s, TCSANOW, &t) == 0, "tcsetattr raw: errno %d", errno);
+    CHECK(write(m, "x\r", 2) == 2, "write");
+    pid = fork();
+    if (pid == 0) {
+        usleep(200000);
+        write(m, "z", 1);
+        _exit(0);
+    }
+    t0 = now();
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 3 && memcmp(buf, "x\rz", 3) == 0, "VMIN=3 read %zd", n);
+    CHECK(now() - t0 > 0.1, "VMIN=3 waited for the third byte");
+    waitpid(pid, NULL, 0);
+    CHECK(read_wait(m, buf, sizeof(buf), 200) == 0, "no echo in raw mode: '%s'", buf);
+    t.c_cc[VMIN] = 0;
+    t.c_cc[VTIME] = 0;
+    tcsetattr(s, TCSANOW, &t);
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 0, "VMIN=0 VTIME=0 with nothing: %zd", n);
+    t.c_cc[VTIME] = 2;
+    tcsetattr(s, TCSANOW, &t);
+    t0 = now();
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 0 && now() - t0 > 0.1, "VTIME=2 timed out: %zd after %.2fs", n, now() - t0);
+    fcntl(s, F_SETFL, O_NONBLOCK);
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    tcsetattr(s, TCSANOW, &t);
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == -1 && errno == EAGAIN, "O_NONBLOCK: %zd errno %d", n, errno);
+    fcntl(s, F_SETFL, 0);
+
+    /* ^C: SIGINT to the foreground group of the slave's session */
+    tcgetattr(s, &t);
+    t.c_lflag |= ISIG | ICANON | ECHO | ECHOCTL;
+    tcsetattr(s, TCSANOW, &t);
+    CHECK(pipe(ready) == 0, "pipe");
+    pid = fork();
+    if (pid == 0) {
+        int fd, tty;
+
+        close(ready[0]);
+        setsid();
+        tty = open("/dev/tty", O_RDWR);
+        if (tty >= 0 || errno != ENXIO)
+            _exit(10); /* no controlling terminal yet */
+        fd = open(name, O_RDWR); /* a session leader acquires it */
+        if (fd < 0)
+            _exit(11);
+        if (tcgetpgrp(fd) != getpid() || tcgetsid(fd) != getpid())
+            _exit(12);
+        tty = open("/dev/tty", O_RDWR);
+        if (tty < 0 || tcgetpgrp(tty) != getpid())
+            _exit(13);
+        write(ready[1], "r", 1);
+        for (;;)
+            pause();
+    }
+    close(ready[1]);
+    CHECK(read(ready[0], buf, 1) == 1, "child ready");
+    CHECK(tcgetpgrp(m) == pid, "master sees the foreground group %d", tcgetpgrp(m));
+    CHECK(write(m, "\003", 1) == 1, "write ^C");
+    CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT,
+          "child status %#x, expected killed by SIGINT", status);
+    read_wait(m, buf, sizeof(buf), 1000);
+    CHECK(strcmp(buf, "^C") == 0, "^C echo '%s'", buf);
+
+    /* the slave closed: the master reads EIO; the master closed: the
+     * slave hangs up (end of file, EIO on write) */
+    close(s);
+    n = read(m, buf, sizeof(buf));
+    CHECK(n == -1 && errno == EIO, "master read after slave close: %zd errno %d", n, errno);
+    s = open(name, O_RDWR | O_NOCTTY);
+    CHECK(s >= 0, "reopen slave: errno %d", errno);
+    close(m);
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 0, "slave read after master close: %zd errno %d", n, errno);
+    n = write(s, "x", 1);
+    CHECK(n == -1 && errno == EIO, "slave write after master close: %zd errno %d", n, errno);
+    close(s);
+    return check_result("pty_basic");
+}
