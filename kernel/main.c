@@ -18,6 +18,7 @@
 #include "mm/policies.h"
 #include "process/process.h"
 #include "time/timer.h"
+#include "tty/tty.h"
 
 #define MAX_INIT_ARGS 32
 
@@ -109,6 +110,9 @@ void trellis_main(void)
 			fr_printk("trellis: the initramfs is corrupt\n");
 		else if (err)
 			fr_panic("trellis: cannot mount the root: error %d", -err);
+		err = tty_init(); /* before the early console: it takes 5:1 */
+		if (err)
+			fr_printk("trellis: no terminals: error %d\n", -err);
 		err = early_console_init();
 		if (err)
 			fr_printk("trellis: no /dev/console: error %d\n", -err);

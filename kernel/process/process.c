@@ -14,6 +14,7 @@
 #include "futex/futex.h"
 #include "syscall/syscall.h"
 #include "syscall/restart.h"
+#include "tty/tty.h"
 
 struct fr_mutex process_tree_lock;
 static struct process *init_process;	/* [tree] pid 1 */
@@ -448,6 +449,7 @@ long process_clone(const struct fr_user_regs *regs,
 						   parent->parent ?
 					   parent->parent :
 					   parent);
+		tty_fork(p, parent);
 		fr_mutex_unlock(&process_tree_lock);
 	}
 	tid = t->tid;
@@ -744,6 +746,8 @@ void thread_exit(int status)
 		mm_put(mm);
 	fd_table_put(files);
 	fs_context_put(fs);
+	if (last)
+		tty_process_exit(p); /* after its files, as Linux */
 	fr_task_set_data(t->task, NULL);
 	thread_free(t);
 	if (last)
@@ -972,6 +976,7 @@ int process_setsid(void)
 		ret = -EPERM; /* already leads a process group */
 	} else {
 		self->sid = self->pgid = self->pid;
+		tty_setsid(self); /* a new session has no terminal */
 		ret = self->pid;
 	}
 	fr_mutex_unlock(&process_tree_lock);

@@ -31,6 +31,7 @@ struct mm {
 };
 
 struct thread;
+struct tty;
 
 /*
  * Fields marked [tree] are guarded by process_tree_lock; [sig] by the
@@ -39,6 +40,7 @@ struct thread;
 struct process {
 	int pid;
 	int pgid, sid;	 /* [tree] process group and session */
+	struct tty *tty; /* [tree] controlling terminal (referenced), or NULL */
 	struct mm *mm;	 /* [tree] changed by exec; NULL once ended */
 	struct thread *threads; /* [tree] live threads, through next_in_process */
 	int thread_count;	/* [tree] */

@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,20 +35,28 @@ static void setup_dev(void)
         mknod("/dev/tty", S_IFCHR | 0666, makedev(5, 0));
 }
 
-/* Read what is there within @ms milliseconds, NUL-terminated. */
+/* Read what arrives within @ms milliseconds, NUL-terminated (without
+ * poll(2): non-blocking reads, until 50 ms pass without a byte). */
 static int read_wait(int fd, char *buf, size_t len, int ms)
 {
-    struct pollfd p = { .fd = fd, .events = POLLIN };
+    int flags = fcntl(fd, F_GETFL);
     size_t got = 0;
+    int idle = 0;
 
-    while (got < len - 1 && poll(&p, 1, ms) == 1) {
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    while (got < len - 1 && idle < ms) {
         ssize_t n = read(fd, buf + got, len - 1 - got);
 
-        if (n <= 0)
-            break;
-        got += n;
-        ms = 50; /* the rest follows quickly */
+        if (n > 0) {
+            got += n;
+            ms = 50; /* the rest follows quickly */
+            idle = 0;
+        } else {
+            usleep(10000);
+            idle += 10;
+        }
     }
+    fcntl(fd, F_SETFL, flags);
     buf[got] = '\0';
     return (int)got;
 }
@@ -66,7 +73,7 @@ int main(void)
 {
     char name[64], buf[256];
     struct termios t;
-    int m, s, status, ready[2];
+    int m, s, status;
     ssize_t n;
     pid_t pid;
     double t0;
@@ -183,12 +190,10 @@ int main(void)
     tcgetattr(s, &t);
     t.c_lflag |= ISIG | ICANON | ECHO | ECHOCTL;
     tcsetattr(s, TCSANOW, &t);
-    CHECK(pipe(ready) == 0, "pipe");
     pid = fork();
     if (pid == 0) {
         int fd, tty;
 
-        close(ready[0]);
         setsid();
         tty = open("/dev/tty", O_RDWR);
         if (tty >= 0 || errno != ENXIO)
@@ -201,12 +206,12 @@ int main(void)
         tty = open("/dev/tty", O_RDWR);
         if (tty < 0 || tcgetpgrp(tty) != getpid())
             _exit(13);
-        write(ready[1], "r", 1);
+        write(fd, "ready\n", 6);
         for (;;)
             pause();
     }
-    close(ready[1]);
-    CHECK(read(ready[0], buf, 1) == 1, "child ready");
+    read_wait(m, buf, sizeof(buf), 5000);
+    CHECK(strcmp(buf, "ready\n") == 0, "child ready (no OPOST): '%s'", buf);
     CHECK(tcgetpgrp(m) == pid, "master sees the foreground group %d", tcgetpgrp(m));
     CHECK(write(m, "\003", 1) == 1, "write ^C");
     CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
