@@ -14,7 +14,7 @@ OBJCOPY := objcopy
 ARCH := x86_64
 
 # Tools the build needs; tools/setup.sh installs them when one is missing.
-NEEDED_TOOLS := gcc ld qemu-system-x86_64 musl-gcc cpio grub-mkrescue xorriso busybox
+NEEDED_TOOLS := gcc ld qemu-system-x86_64 musl-gcc cpio grub-mkrescue xorriso busybox expect
 MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))) \
 	$(if $(wildcard /boot/vmlinuz-*),,linux-image))
 ifneq ($(MISSING),)
@@ -148,21 +148,26 @@ $(B)/demo/initramfs.cpio: $(B)/demo/root/init tools/mkcpio.sh
 	bash tools/mkcpio.sh $@ $(B)/demo/root
 
 QEMU_FLAGS := -m 512M -smp 1 -nic none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4
+# The serial console on this terminal for the interactive targets: keys
+# such as ^C and ^Z go to the guest (signal=off), Ctrl-A x leaves QEMU and
+# Ctrl-A c switches to its monitor (mux).
+QEMU_CONSOLE := -display none -chardev stdio,id=con,mux=on,signal=off \
+	-serial chardev:con -mon chardev=con
 APPEND ?= console=ttyS0
 
 run: all $(B)/initramfs.cpio
-	qemu-system-x86_64 $(QEMU_FLAGS) -nographic -monitor none \
+	qemu-system-x86_64 $(QEMU_FLAGS) $(QEMU_CONSOLE) \
 		-kernel $(B)/trellis.elf -initrd $(B)/initramfs.cpio -append "$(APPEND)"; true
 
 run-mini: $(B)/mini.elf $(B)/demo/initramfs.cpio
-	qemu-system-x86_64 $(QEMU_FLAGS) -nographic -monitor none \
+	qemu-system-x86_64 $(QEMU_FLAGS) $(QEMU_CONSOLE) \
 		-kernel $(B)/mini.elf -initrd $(B)/demo/initramfs.cpio -append "$(APPEND)"; true
 
 run-iso: $(B)/trellis.iso
-	qemu-system-x86_64 $(QEMU_FLAGS) -nographic -monitor none -cdrom $<; true
+	qemu-system-x86_64 $(QEMU_FLAGS) $(QEMU_CONSOLE) -cdrom $<; true
 
 gdb: all $(B)/initramfs.cpio
-	qemu-system-x86_64 $(QEMU_FLAGS) -nographic -monitor none -s -S \
+	qemu-system-x86_64 $(QEMU_FLAGS) $(QEMU_CONSOLE) -s -S \
 		-kernel $(B)/trellis.elf -initrd $(B)/initramfs.cpio -append "$(APPEND)" & \
 	gdb -q $(B)/trellis.elf -ex 'target remote :1234'; kill %1 2>/dev/null; true
 

@@ -9,7 +9,7 @@ PKGS=(
     grub-pc-bin grub-common xorriso mtools
     musl-tools busybox-static cpio
     linux-image-amd64
-    gdb manpages-dev cloc
+    gdb manpages-dev cloc expect
     clang-14 python3
 )
 

@@ -11,6 +11,9 @@
 #   trellis/NAME     each regression program as PID 1 on Trellis
 #   linux/NAME       the same programs on the Debian Linux kernel (oracle)
 #   boot/...         PID 1's arguments and reboot(2) power-off, against Linux
+#   interactive/...  a scripted session on the system `make run` boots
+#                    (tools/interactive.exp: shell, /proc, vi, ^C, job
+#                    control, poweroff)
 #   fault/KIND       a deliberate kernel fault prints a symbolized backtrace
 #   demo/mini        the minimal kernel runs its user program
 #   iso/boot         the GRUB ISO boots like `-kernel`
@@ -196,6 +199,36 @@ if want boot; then
     fi
 fi
 
+# ---- the interactive system of `make run` -----------------------------------
+# tools/interactive.exp types at the serial console of `make run` as a user
+# would and checks the answers; it prints "ok - interactive/NAME" lines.
+# Everything is built first, so that its timeouts only count the guest.
+if want interactive; then
+    log=$logdir/interactive.log
+    make -s --no-print-directory B="$B" all "$B/initramfs.cpio" >"$logdir/interactive-build.log" 2>&1 ||
+        not_ok "interactive/build" "make all failed" "$logdir/interactive-build.log"
+    # in its own session, so that a QEMU left behind can be ended
+    setsid timeout 1200 expect tools/interactive.exp "$log.raw" \
+        make -s --no-print-directory B="$B" run >"$logdir/interactive.out" 2>&1
+    tr -d '\r' <"$log.raw" >"$log" 2>/dev/null
+    seen=0
+    while IFS= read -r line; do
+        case "$line" in
+            "ok - "*) ok "${line#ok - }"; seen=1 ;;
+            "not ok - "*)
+                rest=${line#not ok - }
+                why=${rest#* (}
+                not_ok "${rest%% (*}" "${why%)}" "$log"; seen=1 ;;
+        esac
+    done <"$logdir/interactive.out"
+    if [ "$seen" = 0 ]; then
+        not_ok "interactive/session" "the script reported nothing" "$logdir/interactive.out"
+    fi
+    if panicked "$log"; then
+        not_ok "interactive/panic" "kernel panic" "$log"
+    fi
+fi
+
 # ---- a fault in kernel code prints a symbolized backtrace ------------------
 if want fault; then
     # kind, the report's headline, symbols that must be in the backtrace
@@ -240,15 +273,18 @@ if want demo; then
 fi
 
 # ---- the GRUB ISO -----------------------------------------------------------
+# It boots the interactive system: its shell must come up and power off
+# (tools/interactive.exp with QUICK=1).
 if want iso; then
     log=$logdir/iso.log
-    timeout "$TIMEOUT" "$QEMU" "${QEMU_FLAGS[@]}" -cdrom "$B/trellis.iso" </dev/null 2>&1 |
-        tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' >"$log"
-    rc=${PIPESTATUS[0]}
+    QUICK=1 BOOT_TIMEOUT=$((TIMEOUT * 3)) setsid expect tools/interactive.exp "$log.raw" \
+        "$QEMU" "${QEMU_FLAGS[@]}" -cdrom "$B/trellis.iso" >"$logdir/iso.out" 2>&1
+    tr -d '\r' <"$log.raw" 2>/dev/null | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' >"$log"
     if ! grep -q '^Trellis booting (multiboot2)' "$log"; then
-        not_ok "iso/boot" "not booted through multiboot2 (qemu exit $rc)" "$log"
-    elif ! grep -q '^hello, world$' "$log" || [ "$(init_status "$log")" != 0 ] || [ "$rc" != 1 ]; then
-        not_ok "iso/boot" "/init from the module did not run to exit 0 (qemu exit $rc)" "$log"
+        not_ok "iso/boot" "not booted through multiboot2" "$log"
+    elif ! grep -q '^ok - interactive/prompt$' "$logdir/iso.out" ||
+        ! grep -q '^ok - interactive/poweroff$' "$logdir/iso.out"; then
+        not_ok "iso/boot" "/init from the module did not reach the shell and power off" "$log"
     else
         ok "iso/boot"
     fi

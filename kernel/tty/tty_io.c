@@ -302,7 +302,8 @@ long tty_do_read(struct tty *tty, struct file *f, const struct iobuf *b,
 			deadline = fr_monotonic_ns() + interval;
 	}
 	for (;;) {
-		if (canon ? tty->canon != tty->tail : tty->head != tty->tail) {
+		if (done < len &&
+		    (canon ? tty->canon != tty->tail : tty->head != tty->tail)) {
 			n = tty_read_input(tty, chunk,
 					   FR_MIN(len - done, sizeof(chunk)),
 					   &end);

@@ -128,6 +128,14 @@ int main(void)
     CHECK(n == 8 && memcmp(buf, "foo baz\n", 8) == 0, "kill/werase: read %zd", n);
     read_wait(m, buf, sizeof(buf), 1000);
 
+    /* a line read in pieces */
+    CHECK(write(m, "hello\n", 6) == 6, "write");
+    n = read(s, buf, 2);
+    CHECK(n == 2 && memcmp(buf, "he", 2) == 0, "first piece: %zd", n);
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 4 && memcmp(buf, "llo\n", 4) == 0, "the rest of the line: %zd", n);
+    read_wait(m, buf, sizeof(buf), 1000);
+
     /* two lines: one per read */
     CHECK(write(m, "one\ntwo\n", 8) == 8, "write");
     n = read(s, buf, sizeof(buf));
@@ -168,6 +176,14 @@ int main(void)
     CHECK(now() - t0 > 0.1, "VMIN=3 waited for the third byte");
     waitpid(pid, NULL, 0);
     CHECK(read_wait(m, buf, sizeof(buf), 200) == 0, "no echo in raw mode: '%s'", buf);
+    /* a read smaller than what is there takes only what it asks */
+    t.c_cc[VMIN] = 1;
+    tcsetattr(s, TCSANOW, &t);
+    CHECK(write(m, "abc", 3) == 3, "write");
+    n = read(s, buf, 1);
+    CHECK(n == 1 && buf[0] == 'a', "raw read of 1: %zd", n);
+    n = read(s, buf, sizeof(buf));
+    CHECK(n == 2 && memcmp(buf, "bc", 2) == 0, "raw read of the rest: %zd", n);
     t.c_cc[VMIN] = 0;
     t.c_cc[VTIME] = 0;
     tcsetattr(s, TCSANOW, &t);
