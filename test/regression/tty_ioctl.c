@@ -152,6 +152,18 @@ int main(void)
     CHECK(ioctl(s, TCXONC, TCOON) == 0, "TCXONC: errno %d", errno);
     CHECK(tcdrain(s) == 0, "tcdrain: errno %d", errno);
 
+    /* TIOCGPTPEER opens the slave from the master */
+    fd = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    CHECK(fd >= 0, "TIOCGPTPEER: errno %d", errno);
+    if (fd >= 0) {
+        write(fd, "peer\n", 5);
+        n = 0;
+        CHECK(ioctl(m, FIONREAD, &n) == 0 && n == 6, "the peer's output on the master: %d", n);
+        tcflush(m, TCIFLUSH);
+        CHECK(ioctl(m, FIONREAD, &n) == 0 && n == 0, "flushed: %d", n);
+        close(fd);
+    }
+
     /* not our controlling terminal */
     errno = 0;
     CHECK(ioctl(s, TIOCGPGRP, &pg) == -1 && errno == ENOTTY, "TIOCGPGRP: errno %d", errno);
