@@ -197,11 +197,12 @@ struct inode {
 	struct fr_mutex lock;
 	union { /* the file system's or the object's */
 		struct tmpfs_data *tmpfs;
-		struct proc_entry *proc;
+		const struct proc_entry *proc;
 		struct pipe *pipe; /* a FIFO's pipe, made at first open */
 		struct tty *tty;
 	} priv;
 	int priv_pid; /* procfs: the process the inode is about */
+	int priv_num; /* procfs: the fd of a PID/fd link */
 };
 
 /* A name in a directory.  Guarded by vfs_ns_lock. */

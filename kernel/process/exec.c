@@ -403,8 +403,13 @@ static int elf_map(struct vm_map *vm, const struct elf_image *img,
 	if (!in_file)
 		return 0;
 	err = vm_map_add(vm, addr, in_file, prot, 0);
-	if (err || !prot)
+	if (err)
 		return err;
+	if (vm->layout.nfile < VM_LAYOUT_FILE_RANGES)
+		vm->layout.file[vm->layout.nfile++] =
+			(struct vm_file_range){ addr, addr + in_file, off };
+	if (!prot)
+		return 0;
 	len = FR_MIN(size, img->len - off);
 	err = vm_map_populate(vm, addr, in_file);
 	if (!err)
@@ -495,6 +500,8 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 {
 	const Elf64_Ehdr *h = &img->ehdr;
 	uint64_t bias = 0, elf_bss = 0, elf_brk = 0, phdr = 0;
+	uint64_t start_code = UINT64_MAX, end_code = 0;
+	uint64_t start_data = 0, end_data = 0;
 	unsigned bss_prot = 0;
 	bool first = true;
 	int err;
@@ -526,6 +533,16 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 			phdr = h->e_phoff - ph->p_offset + ph->p_vaddr;
 		if (!segment_fits(ph))
 			return -EINVAL;
+		/* Linux's start_code, end_code, start_data, end_data */
+		if ((ph->p_flags & PF_X) && ph->p_vaddr < start_code)
+			start_code = ph->p_vaddr;
+		if (ph->p_vaddr > start_data)
+			start_data = ph->p_vaddr;
+		if ((ph->p_flags & PF_X) &&
+		    ph->p_vaddr + ph->p_filesz > end_code)
+			end_code = ph->p_vaddr + ph->p_filesz;
+		if (ph->p_vaddr + ph->p_filesz > end_data)
+			end_data = ph->p_vaddr + ph->p_filesz;
 		if (ph->p_vaddr + ph->p_filesz > elf_bss)
 			elf_bss = ph->p_vaddr + ph->p_filesz;
 		if (ph->p_vaddr + ph->p_memsz > elf_brk) {
@@ -542,6 +559,10 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 	 * is read-only, or past the end of the file) */
 	if (elf_bss != elf_brk)
 		clear_user_page(vm, elf_bss, FR_ALIGN_UP(elf_bss, FR_PAGE_SIZE));
+	vm->layout.start_code = start_code + bias;
+	vm->layout.end_code = end_code + bias;
+	vm->layout.start_data = start_data + bias;
+	vm->layout.end_data = end_data + bias;
 	info->entry = h->e_entry + bias;
 	info->phdr = phdr + bias;
 	info->phnum = h->e_phnum;
@@ -601,6 +622,7 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	for (size_t i = 0; i < s->argc + 1 + s->envc; i++) {
 		if (i == s->argc) {
 			table[1 + i] = 0; /* the end of argv */
+			vm->layout.arg_end = strings + off;
 			continue;
 		}
 		table[1 + i] = strings + off;
@@ -608,6 +630,10 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	}
 	table[1 + s->argc + 1 + s->envc] = 0;
 	auxv[FR_ARRAY_SIZE(auxv) - 3][1] = strings + off; /* AT_EXECFN */
+	vm->layout.start_stack = strings;
+	vm->layout.arg_start = strings;
+	vm->layout.env_start = vm->layout.arg_end;
+	vm->layout.env_end = strings + off;
 	memcpy(table + 1 + s->argc + 1 + s->envc + 1, auxv, sizeof(auxv));
 
 	err = vm_map_populate(vm, FR_ALIGN_DOWN(sp, FR_PAGE_SIZE),

@@ -5,6 +5,7 @@
  */
 #include <frame/heap.h>
 #include <frame/log.h>
+#include <frame/timer.h>
 #include <libs/string.h>
 #include <asm/signal.h>
 #include <asm/siginfo.h>
@@ -214,6 +215,7 @@ static struct process *process_alloc(void)
 	fr_waitqueue_init(&p->thread_gone);
 	p->siglock = (struct fr_spinlock)FR_SPINLOCK_INIT;
 	p->exit_signal = SIGCHLD;
+	p->start_ns = fr_monotonic_ns();
 	ktimer_init(&p->real_timer, process_real_timer_fired, NULL);
 	p->real_timer.process = p;
 	return p;
@@ -953,6 +955,23 @@ int process_getsid(int pid)
 	ret = p ? p->sid : -ESRCH;
 	fr_mutex_unlock(&process_tree_lock);
 	return ret;
+}
+
+int process_last_pid(void)
+{
+	return __atomic_load_n(&next_pid, __ATOMIC_RELAXED) - 1;
+}
+
+struct mm *process_mm_get(struct process *p)
+{
+	if (p->mm)
+		__atomic_add_fetch(&p->mm->users, 1, __ATOMIC_RELAXED);
+	return p->mm;
+}
+
+void process_mm_put(struct mm *mm)
+{
+	mm_put(mm);
 }
 
 unsigned process_count(void)

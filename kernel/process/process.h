@@ -67,6 +67,7 @@ struct process {
 	struct fr_spinlock siglock;
 	char comm[16];
 	struct process_attrs attrs; /* ids, umask, limits, prctl state */
+	uint64_t start_ns;	  /* monotonic time of the fork, for /proc */
 };
 
 struct thread {
@@ -202,6 +203,17 @@ bool thread_interrupted(void);
 
 /* process_count - the number of processes, zombies included. */
 unsigned process_count(void);
+
+/* process_last_pid - the pid or tid given last (/proc/loadavg). */
+int process_last_pid(void);
+
+/*
+ * process_mm_get - @p's address space with a reference (for /proc to read
+ * another process's memory and areas), or NULL once it has ended.
+ * Context: with process_tree_lock held.  process_mm_put drops it.
+ */
+struct mm *process_mm_get(struct process *p);
+void process_mm_put(struct mm *mm);
 
 /*
  * process_prlimit - prlimit64() by the caller on process @pid (see
