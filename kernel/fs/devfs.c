@@ -113,22 +113,30 @@ static const struct file_ops random_fops = {
 	.write = null_write,
 };
 
+static const struct {
+	unsigned minor;
+	const struct file_ops *fop;
+} mem_devices[] = {
+	{ MEM_NULL_MINOR, &null_fops },
+	{ MEM_ZERO_MINOR, &zero_fops },
+	{ MEM_FULL_MINOR, &full_fops },
+	{ MEM_RANDOM_MINOR, &random_fops },
+	{ MEM_URANDOM_MINOR, &random_fops },
+};
+
+const struct file_ops *mem_fops(unsigned minor)
+{
+	for (size_t i = 0; i < FR_ARRAY_SIZE(mem_devices); i++)
+		if (mem_devices[i].minor == minor)
+			return mem_devices[i].fop;
+	return NULL;
+}
+
 int devfs_init(void)
 {
-	static const struct {
-		unsigned minor;
-		const struct file_ops *fop;
-	} mem[] = {
-		{ MEM_NULL_MINOR, &null_fops },
-		{ MEM_ZERO_MINOR, &zero_fops },
-		{ MEM_FULL_MINOR, &full_fops },
-		{ MEM_RANDOM_MINOR, &random_fops },
-		{ MEM_URANDOM_MINOR, &random_fops },
-	};
-
-	for (size_t i = 0; i < FR_ARRAY_SIZE(mem); i++) {
-		int err = chrdev_register(MEM_MAJOR, mem[i].minor, 1,
-					  mem[i].fop);
+	for (size_t i = 0; i < FR_ARRAY_SIZE(mem_devices); i++) {
+		int err = chrdev_register(MEM_MAJOR, mem_devices[i].minor, 1,
+					  mem_devices[i].fop);
 
 		if (err)
 			return err;

@@ -17,6 +17,11 @@
 #define TTY_MAJOR 4
 #define TTYAUX_MAJOR 5
 
+struct file_ops;
+
+/* mem_fops - the operations of memory device @minor, or NULL. */
+const struct file_ops *mem_fops(unsigned minor);
+
 /* devfs_init - register the memory devices.  Returns 0 or an error. */
 int devfs_init(void);
 

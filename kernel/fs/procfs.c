@@ -150,7 +150,7 @@ static const struct proc_entry proc_fd_link = {
 	.name = "FD",
 	.mode = S_IFLNK | 0700,
 	.readlink = proc_fd_readlink,
-	.get_path = proc_fd_get_path,
+	.magic = PROC_MAGIC_FD,
 };
 
 /* The fixed entries of @e's directory (the tables are in other files). */
@@ -204,7 +204,9 @@ static struct inode *proc_inode(struct super_block *sb,
 		inode->nlink = 2;
 		break;
 	case S_IFLNK:
-		inode->iop = e->get_path ? &proc_magic_iops : &proc_link_iops;
+		inode->iop = e->magic ? &proc_magic_iops : &proc_link_iops;
+		if (e == &proc_fd_link)
+			inode->size = 64; /* what Linux's fd links say */
 		break;
 	default:
 		inode->fop = &proc_file_fops;
@@ -384,7 +386,8 @@ static int proc_get_link_path(struct inode *inode, struct dentry *d,
 {
 	const struct proc_entry *e = inode->priv.proc;
 	struct path p = { NULL, NULL };
-	int err = e->get_path(inode->priv_pid, inode->priv_num, &p);
+	int err = proc_magic_path(e->magic, inode->priv_pid, inode->priv_num,
+				  &p);
 
 	if (err)
 		return err;

@@ -51,8 +51,18 @@ enum proc_numbered {
 	PROC_NUM_FDS,	/* PID/fd: one link per open file */
 };
 
+/* What a "magic" link leads to: an object, not its name's walk. */
+enum proc_magic {
+	PROC_MAGIC_NONE,
+	PROC_MAGIC_CWD,
+	PROC_MAGIC_ROOT,
+	PROC_MAGIC_EXE,
+	PROC_MAGIC_FD,
+};
+
 /*
- * An entry of a procfs directory.  The inode made for it records the
+ * An entry of a procfs directory.  (It names no VFS type: inodes point
+ * at it from a union, which may not hold what leads to a capability.)  The inode made for it records the
  * entry, the process it is about (priv_pid: a pid or tid, 0 for the
  * system-wide ones) and, for fd links, the fd (priv_num).
  */
@@ -63,8 +73,8 @@ struct proc_entry {
 	int (*show)(struct proc_text *t, int pid);
 	/* links: the target as text */
 	int (*readlink)(int pid, int num, char *buf, size_t size);
-	/* magic links: the target itself, referenced */
-	int (*get_path)(int pid, int num, struct path *out);
+	/* magic links: what they lead to (proc_magic_path) */
+	enum proc_magic magic;
 	/* directories: fixed entries, then numbered ones */
 	const struct proc_entry *children;
 	size_t nchildren;
@@ -94,9 +104,10 @@ bool proc_task_of(int pid, int tid);
 /* The mode of fd link @fd of process @pid (S_IFLNK and the rights), or
  * 0 when it is not open. */
 uint32_t proc_fd_mode(int pid, int fd);
-/* The fd links. */
+/* The fd links' text. */
 int proc_fd_readlink(int pid, int fd, char *buf, size_t size);
-int proc_fd_get_path(int pid, int fd, struct path *out);
+/* What magic link @m of process @pid (fd @num) leads to, referenced. */
+int proc_magic_path(enum proc_magic m, int pid, int num, struct path *out);
 
 /* The mounts as /proc/PID/mounts lists them. */
 int proc_show_mounts(struct proc_text *t, int pid);

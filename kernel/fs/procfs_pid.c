@@ -225,7 +225,7 @@ int proc_fd_readlink(int pid, int fd, char *buf, size_t size)
 	return n;
 }
 
-int proc_fd_get_path(int pid, int fd, struct path *out)
+static int fd_path(int pid, int fd, struct path *out)
 {
 	struct file *f = file_of(pid, fd);
 	int err = -ENOENT;
@@ -285,19 +285,9 @@ static int path_readlink(int pid, enum which_path which, char *buf,
 	return err;
 }
 
-static int cwd_get_path(int pid, int num, struct path *out)
-{
-	return process_path(pid, PATH_CWD, out);
-}
-
 static int cwd_readlink(int pid, int num, char *buf, size_t size)
 {
 	return path_readlink(pid, PATH_CWD, buf, size);
-}
-
-static int root_get_path(int pid, int num, struct path *out)
-{
-	return process_path(pid, PATH_ROOT, out);
 }
 
 static int root_readlink(int pid, int num, char *buf, size_t size)
@@ -305,9 +295,20 @@ static int root_readlink(int pid, int num, char *buf, size_t size)
 	return path_readlink(pid, PATH_ROOT, buf, size);
 }
 
-static int exe_get_path(int pid, int num, struct path *out)
+int proc_magic_path(enum proc_magic m, int pid, int num, struct path *out)
 {
-	return process_path(pid, PATH_EXE, out);
+	switch (m) {
+	case PROC_MAGIC_CWD:
+		return process_path(pid, PATH_CWD, out);
+	case PROC_MAGIC_ROOT:
+		return process_path(pid, PATH_ROOT, out);
+	case PROC_MAGIC_EXE:
+		return process_path(pid, PATH_EXE, out);
+	case PROC_MAGIC_FD:
+		return fd_path(pid, num, out);
+	default:
+		return -ENOENT;
+	}
 }
 
 static int exe_readlink(int pid, int num, char *buf, size_t size)
@@ -612,8 +613,9 @@ static int show_status(struct proc_text *t, int pid)
 		    s.gid[3]);
 	proc_printf(t, "FDSize:\t%d\nGroups:\t", s.fd_slots);
 	for (int i = 0; i < s.ngroups; i++)
-		proc_printf(t, "%u ", s.groups[i]);
-	proc_printf(t, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+		proc_printf(t, i ? " %u" : "%u", s.groups[i]);
+	/* Linux ends the list with a space, even an empty one */
+	proc_printf(t, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    s.pid, pid, s.pgid, s.sid);
 	if (s.mm) {
 		const struct vm_map *map = &s.mm->map;
@@ -887,19 +889,19 @@ const struct proc_entry proc_pid_entries[] = {
 	{ .name = "cwd",
 	  .mode = S_IFLNK | 0777,
 	  .readlink = cwd_readlink,
-	  .get_path = cwd_get_path },
+	  .magic = PROC_MAGIC_CWD },
 	{ .name = "environ", .mode = S_IFREG | 0400, .show = show_environ },
 	{ .name = "exe",
 	  .mode = S_IFLNK | 0777,
 	  .readlink = exe_readlink,
-	  .get_path = exe_get_path },
+	  .magic = PROC_MAGIC_EXE },
 	{ .name = "fd", .mode = S_IFDIR | 0500, .numbered = PROC_NUM_FDS },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
 	{ .name = "root",
 	  .mode = S_IFLNK | 0777,
 	  .readlink = root_readlink,
-	  .get_path = root_get_path },
+	  .magic = PROC_MAGIC_ROOT },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
 	{ .name = "statm", .mode = S_IFREG | 0444, .show = show_statm },
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_status },

@@ -10,6 +10,7 @@
  */
 #include <frame/boot.h>
 #include <frame/cpu.h>
+#include <frame/heap.h>
 #include <frame/mm.h>
 #include <frame/timer.h>
 #include <libs/fmt.h>

@@ -87,6 +87,7 @@ struct exec_state {
 	char interp_name[BINPRM_BUF_SIZE];
 	struct cpio_entry file;
 	uint8_t *owned; /* file's bytes when read for the exec, or NULL */
+	struct path exe; /* the file run last (an interpreter for scripts) */
 	char head[BINPRM_BUF_SIZE]; /* the file's first bytes, zero padded */
 	Elf64_Phdr phdrs[ELF_MAX_PHDRS];
 	char interp_path[PATH_MAX + 1];
@@ -123,8 +124,11 @@ static int exec_read_all(struct inode *inode, uint8_t **buf)
 	return 0;
 }
 
-int exec_open(const char *path, bool follow, struct cpio_entry *file,
-	      uint8_t **owned)
+/* exec_open(), keeping the file's place in @keep (referenced) when it
+ * is not NULL and the file can be run. */
+static int exec_open_keep(const char *path, bool follow,
+			  struct cpio_entry *file, uint8_t **owned,
+			  struct path *keep)
 {
 	struct inode *inode;
 	struct path p;
@@ -157,8 +161,19 @@ int exec_open(const char *path, bool follow, struct cpio_entry *file,
 			file->data = *owned;
 		}
 	}
+	if (!err && keep) {
+		path_put(keep);
+		*keep = p;
+		return 0;
+	}
 	path_put(&p);
 	return err;
+}
+
+int exec_open(const char *path, bool follow, struct cpio_entry *file,
+	      uint8_t **owned)
+{
+	return exec_open_keep(path, follow, file, owned, NULL);
 }
 
 /* ---- the strings ---- */
@@ -324,7 +339,7 @@ static int load_script(struct exec_state *st)
 	str_copy(st->interp_name, name, sizeof(st->interp_name));
 	st->interp = st->interp_name;
 	fr_kfree(st->owned);
-	return exec_open(name, true, &st->file, &st->owned);
+	return exec_open_keep(name, true, &st->file, &st->owned, &st->exe);
 }
 
 /* ---- ELF programs (binfmt_elf) ---- */
@@ -775,7 +790,8 @@ static int exec_run(struct exec_state *st, struct vm_map *vm)
 
 static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		      const char *path, const char *const *argv,
-		      const char *const *envp, uint64_t *entry, uint64_t *sp)
+		      const char *const *envp, uint64_t *entry, uint64_t *sp,
+		      struct path *exe)
 {
 	struct exec_state *st = FR_NEW(struct exec_state);
 	int err;
@@ -788,7 +804,8 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		if (file)
 			st->file = *file;
 		else
-			err = exec_open(path, true, &st->file, &st->owned);
+			err = exec_open_keep(path, true, &st->file,
+					     &st->owned, &st->exe);
 	}
 	if (!err)
 		err = exec_run(st, vm);
@@ -796,6 +813,11 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		*entry = st->entry;
 		*sp = st->sp;
 	}
+	if (!err && exe) {
+		*exe = st->exe; /* the reference goes with it */
+		st->exe = (struct path){ NULL, NULL };
+	}
+	path_put(&st->exe);
 	fr_kfree(st->s.buf);
 	fr_kfree(st->owned);
 	fr_kfree(st);
@@ -803,14 +825,15 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 }
 
 int exec_load(struct vm_map *vm, const char *path, const char *const *argv,
-	      const char *const *envp, uint64_t *entry, uint64_t *sp)
+	      const char *const *envp, uint64_t *entry, uint64_t *sp,
+	      struct path *exe)
 {
-	return exec_start(vm, NULL, path, argv, envp, entry, sp);
+	return exec_start(vm, NULL, path, argv, envp, entry, sp, exe);
 }
 
 int exec_load_file(struct vm_map *vm, const struct cpio_entry *file,
 		   const char *path, const char *const *argv,
 		   const char *const *envp, uint64_t *entry, uint64_t *sp)
 {
-	return exec_start(vm, file, path, argv, envp, entry, sp);
+	return exec_start(vm, file, path, argv, envp, entry, sp, NULL);
 }

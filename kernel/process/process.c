@@ -76,6 +76,7 @@ static void mm_put(struct mm *mm)
 	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
 		return;
 	vm_map_destroy(&mm->map);
+	path_put(&mm->exe);
 	fr_kfree(mm);
 }
 
@@ -311,7 +312,8 @@ struct process *process_spawn(const char *path, const char *const *argv,
 	if (!p->mm || !p->files || !p->fs)
 		goto fail;
 	fd_table_open_console(p->files);
-	*err = exec_load(&p->mm->map, path, argv, envp, &entry, &sp);
+	*err = exec_load(&p->mm->map, path, argv, envp, &entry, &sp,
+			 &p->mm->exe);
 	if (*err)
 		goto fail;
 	regs = fr_user_context_regs(t->uctx);
@@ -425,6 +427,8 @@ long process_clone(const struct fr_user_regs *regs,
 				fr_kfree(p);
 				goto fail_thread;
 			}
+			p->mm->exe = parent->mm->exe;
+			path_get(&p->mm->exe);
 		}
 		p->files = parent->files;
 		if (req->flags & CLONE_FILES)
@@ -545,7 +549,8 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 	fresh = mm_create();
 	if (!fresh)
 		return -ENOMEM;
-	err = exec_load(&fresh->map, path, argv, envp, &entry, &sp);
+	err = exec_load(&fresh->map, path, argv, envp, &entry, &sp,
+			&fresh->exe);
 	if (err) {
 		mm_put(fresh);
 		return err;

@@ -28,6 +28,7 @@ enum process_state {
 struct mm {
 	struct vm_map map;
 	int users; /* atomic */
+	struct path exe; /* the program file (/proc/PID/exe), referenced */
 };
 
 struct thread;
@@ -228,8 +229,10 @@ int process_prlimit(int pid, unsigned resource, const struct rlimit64 *new,
 /* process_real_timer_fired - the real timer's callback: SIGALRM. */
 void process_real_timer_fired(struct ktimer *timer);
 
-/* exec_load - load @path into @vm, build the stack; fill entry and sp. */
+/* exec_load - load @path into @vm, build the stack; fill entry and sp,
+ * and @exe (if not NULL) with the file run, referenced. */
 int exec_load(struct vm_map *vm, const char *path, const char *const *argv,
-	      const char *const *envp, uint64_t *entry, uint64_t *sp);
+	      const char *const *envp, uint64_t *entry, uint64_t *sp,
+	      struct path *exe);
 
 #endif
