@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -185,6 +186,63 @@ static void check_files(void)
     printf("modes, sizes, piecewise reads\n");
 }
 
+static unsigned long free_bytes(void)
+{
+    struct sysinfo si;
+
+    return sysinfo(&si) ? 0 : si.freeram * si.mem_unit;
+}
+
+/* One round of everything procfs does: lookups, listings, generated
+ * files, links and magic links. */
+static void proc_round(void)
+{
+    static const char *const files[] = {
+        "/proc/meminfo", "/proc/stat", "/proc/mounts", "/proc/cpuinfo",
+        "/proc/self/stat", "/proc/self/status", "/proc/self/maps",
+        "/proc/self/cmdline", "/proc/self/environ", "/proc/1/statm",
+        "/proc/self/task/1/comm", "/proc/sys/kernel/osrelease",
+    };
+    char link[256];
+    struct stat st;
+    int dfd;
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        slurp(files[i]);
+    for (const char *d = "/proc"; d; d = d[5] ? NULL : "/proc/self/fd") {
+        char ents[4096];
+
+        dfd = open(d, O_RDONLY | O_DIRECTORY);
+        while (dfd >= 0 && syscall(SYS_getdents64, dfd, ents, sizeof(ents)) > 0)
+            ;
+        if (dfd >= 0)
+            close(dfd);
+    }
+    readlink("/proc/self/exe", link, sizeof(link));
+    readlink("/proc/self/fd/1", link, sizeof(link));
+    stat("/proc/self/exe", &st);
+    stat("/proc/self/cwd/proc", &st);
+    stat("/proc/self/fd/0", &st);
+    open("/proc/self/nonexistent", O_RDONLY);
+}
+
+static void check_leaks(void)
+{
+    unsigned long before, after, slack;
+    struct utsname u;
+
+    uname(&u);
+    slack = strstr(u.release, "trellis") ? 0 : 4UL << 20;
+    proc_round();
+    before = free_bytes();
+    for (int i = 0; i < 300; i++)
+        proc_round();
+    after = free_bytes();
+    CHECK(after + slack >= before, "300 rounds of /proc lost %lu kB",
+          (before - after) / 1024);
+    printf("no memory lost to 300 rounds of reads, listings and links\n");
+}
+
 int main(void)
 {
     mkdir("/proc", 0555);
@@ -197,5 +255,6 @@ int main(void)
     check_mounts();
     check_text();
     check_files();
+    check_leaks();
     return check_result("proc_sys");
 }
