@@ -10,6 +10,7 @@
 #include <linux/magic.h>
 #include <asm-generic/ioctls.h>
 #include <asm-generic/signal.h>
+#include "fs/internal.h"
 #include "fs/pipe.h"
 #include "fs/poll.h"
 #include "process/process.h"
@@ -35,13 +36,29 @@ static const struct fs_type pipefs_type = {
 	.mount = pipefs_mount,
 };
 
-static struct super_block pipefs_sb = {
-	.type = &pipefs_type,
-	.magic = PIPEFS_MAGIC,
-	.dev = VFS_MKDEV(0, 12),
-	.next_ino = 1,
-	.mounts = 1,
-};
+static struct super_block *pipefs_sb; /* atomic: made at the first pipe */
+
+/* The pipefs super block (its own anonymous device number for st_dev). */
+static struct super_block *pipefs(void)
+{
+	struct super_block *sb = __atomic_load_n(&pipefs_sb, __ATOMIC_ACQUIRE);
+	struct super_block *none = NULL;
+
+	if (sb)
+		return sb;
+	sb = sb_new(&pipefs_type, PIPEFS_MAGIC, 0700);
+	if (!sb)
+		return NULL;
+	sb->mounts = 1; /* never unmounted */
+	if (!__atomic_compare_exchange_n(&pipefs_sb, &none, sb, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		/* another thread made it first: ours goes */
+		dentry_put(sb->root);
+		fr_kfree(sb);
+		sb = none;
+	}
+	return sb;
+}
 
 /* ---- the ring ---- */
 
@@ -374,22 +391,19 @@ const struct file_ops pipe_fops = {
 
 int pipe_create(unsigned flags, struct file **rd, struct file **wr)
 {
-	struct pipe *p = pipe_alloc();
-	struct inode *inode;
+	struct super_block *sb = pipefs();
+	struct pipe *p = sb ? pipe_alloc() : NULL;
 	unsigned st = flags & (O_NONBLOCK | O_DIRECT);
-	cred_r cred;
+	struct inode *inode;
 
 	if (!p)
 		return -ENOMEM;
-	inode = inode_new(&pipefs_sb, S_IFIFO | S_IRUSR | S_IWUSR);
+	/* owned by the caller's fs uid and gid, as Linux's */
+	inode = inode_new(sb, S_IFIFO | S_IRUSR | S_IWUSR);
 	if (!inode) {
 		pipe_free(p);
 		return -ENOMEM;
 	}
-	cred = vfs_cred_get();
-	inode->uid = cred_fsuid(cred);
-	inode->gid = cred_fsgid(cred);
-	vfs_cred_put();
 	inode->priv.pipe = p;
 	p->r_counter = p->w_counter = 1;
 	*rd = file_new(inode, &pipe_fops, FMODE_READ, O_RDONLY | st);
