@@ -10,6 +10,7 @@
 #include <linux/magic.h>
 #include <asm-generic/ioctls.h>
 #include <asm-generic/signal.h>
+#include <asm-generic/siginfo.h>
 #include "fs/internal.h"
 #include "fs/pipe.h"
 #include "fs/poll.h"
@@ -201,13 +202,23 @@ static long pipe_read(struct file *f, const struct iobuf *b, size_t len,
 	}
 }
 
-/* No reader: SIGPIPE to the calling thread, and -EPIPE. */
+/* No reader: SIGPIPE to the calling thread (from itself, SI_USER, as
+ * Linux's send_sig), and -EPIPE. */
 static long broken_pipe(void)
 {
 	struct thread *t = current_thread();
+	struct k_siginfo info = {
+		.signo = SIGPIPE,
+		.code = SI_USER,
+		.kind = SI_KIND_KILL,
+	};
 
-	if (t)
-		signal_send_simple(t->proc, t, SIGPIPE);
+	if (!t)
+		return -EPIPE;
+	info.pid = t->proc->pid;
+	info.uid = cred_uid(vfs_cred_get());
+	vfs_cred_put();
+	signal_send(t->proc, t, &info, false);
 	return -EPIPE;
 }
 

@@ -13,11 +13,14 @@
  * pass (fr_wait_woken()), the deadline has not come and no signal is to
  * be taken.  A pass after the first registers nothing new.
  *
- * epoll can reuse it as is: an epoll_wait is a poll_table pass over the
- * ready candidates of its interest list (poll_file() with the table), and
- * an epoll file's own poll operation polls its items with the caller's
- * table, which nests.  Edge-triggered reporting would remember each
- * item's last events; wake-up callbacks on the queues are not needed.
+ * epoll can reuse it as is: epoll_wait makes poll_table passes over its
+ * interest list (poll_file() on each item, with the table) and sleeps in
+ * poll_table_wait(); an epoll file's own poll operation polls its items
+ * with the caller's table, which nests (poll_file() keeps the outer
+ * file).  Edge-triggered items remember the events last reported.  Should
+ * one pass per wake-up over a large interest list be too slow, a wake-up
+ * callback in struct fr_wait_node (run by the waker under the queue's
+ * lock) would let epoll keep a ready list instead.
  */
 #ifndef KERNEL_FS_POLL_H
 #define KERNEL_FS_POLL_H

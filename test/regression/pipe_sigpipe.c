@@ -15,9 +15,13 @@
 
 static volatile sig_atomic_t hits;
 
-static void on_pipe(int sig)
+static volatile sig_atomic_t code, from;
+
+static void on_pipe(int sig, siginfo_t *si, void *uc)
 {
     hits++;
+    code = si->si_code;
+    from = si->si_pid;
 }
 
 static int broken(int p[2])
@@ -42,12 +46,20 @@ int main(void)
     CHECK(write(p[1], "x", 0) == 0, "zero-length write");
     close(p[1]);
 
-    /* caught */
-    signal(SIGPIPE, on_pipe);
+    /* caught: from the writer itself, SI_USER */
+    {
+        struct sigaction sa;
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_sigaction = on_pipe;
+        sa.sa_flags = SA_SIGINFO;
+        sigaction(SIGPIPE, &sa, NULL);
+    }
     CHECK(broken(p) == 0, "pipe");
     errno = 0;
     CHECK(write(p[1], "xyz", 3) == -1 && errno == EPIPE && hits == 1,
           "caught: errno %d hits %d", errno, hits);
+    CHECK(code == SI_USER && from == getpid(), "siginfo: code %d pid %d", code, from);
     close(p[1]);
 
     /* blocked: pending afterwards */
