@@ -262,7 +262,19 @@ static void check_fds(void)
     close(fd);
     CHECK(readlink(path, got, sizeof(got)) < 0 && errno == ENOENT,
           "closed fd link");
-    printf("fd/: listing, links, modes\n");
+    /* a pipe's link names its inode */
+    int p[2];
+    CHECK(pipe(p) == 0 && fstat(p[0], &st) == 0, "pipe");
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", p[1]);
+    snprintf(want, sizeof(want), "pipe:[%lu]", (unsigned long)st.st_ino);
+    n = readlink(path, got, sizeof(got) - 1);
+    CHECK(n > 0 && (got[n] = 0, !strcmp(got, want)), "%s -> %s, not %s",
+          path, n > 0 ? got : strerror(errno), want);
+    CHECK(lstat(path, &st) == 0 && (st.st_mode & 0777) == 0300,
+          "write end's link mode %o", st.st_mode);
+    close(p[0]);
+    close(p[1]);
+    printf("fd/: listing, links, modes, pipes\n");
 }
 
 static void check_listing(void)
