@@ -166,7 +166,9 @@ void schedule(void)
 		prev->state = TASK_RUNNABLE;
 		enqueue_locked(prev);
 	}
-	next = sched_policy ? sched_policy->pick_next(cpu->id) : NULL;
+	next = sched_policy && arch_cpu_runs_tasks(cpu->id) ?
+		       sched_policy->pick_next(cpu->id) :
+		       NULL;
 	if (next && (next->state != TASK_RUNNABLE || !next->on_rq ||
 		     (next->on_cpu >= 0 && next != prev) || next->is_idle)) {
 		fr_printk("sched: policy picked task %s which cannot run: "
