@@ -199,23 +199,21 @@ static void smp_start_aps(void)
 	size_t size = trampoline_end - trampoline_start;
 	uint64_t pt = TRAMPOLINE_PA + FR_PAGE_SIZE;
 
-	if (fw_cpus.n <= 1)
-		return;
-	if (!trampoline_ram()) {
+	if (fw_cpus.n > 1 && !trampoline_ram()) {
 		fr_printk("smp: no RAM at %x for the start-up code: one CPU\n",
 			  TRAMPOLINE_PA);
-		return;
-	}
-	FR_BUG_ON(size > FR_PAGE_SIZE);
-	memcpy(tramp, trampoline_start, size);
-	paging_trampoline_tables(pt);
-	memcpy(tramp + (trampoline_cr3 - trampoline_start), &pt, 8);
-	memcpy(tramp + (trampoline_entry - trampoline_start),
-	       &(uint64_t){ (uint64_t)smp_ap_entry }, 8);
-	for (unsigned id = 1; id < fw_cpus.n; id++) {
-		if (!start_ap(id, tramp)) {
-			fr_printk("smp: going on with %u CPUs\n", id);
-			break;
+	} else if (fw_cpus.n > 1) {
+		FR_BUG_ON(size > FR_PAGE_SIZE);
+		memcpy(tramp, trampoline_start, size);
+		paging_trampoline_tables(pt);
+		memcpy(tramp + (trampoline_cr3 - trampoline_start), &pt, 8);
+		memcpy(tramp + (trampoline_entry - trampoline_start),
+		       &(uint64_t){ (uint64_t)smp_ap_entry }, 8);
+		for (unsigned id = 1; id < fw_cpus.n; id++) {
+			if (!start_ap(id, tramp)) {
+				fr_printk("smp: going on with %u CPUs\n", id);
+				break;
+			}
 		}
 	}
 	fr_printk("smp: %u CPU%s online\n", fr_cpu_count(),
