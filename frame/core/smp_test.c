@@ -2,7 +2,8 @@
  * KTESTs of several CPUs: every running CPU answers a cross-CPU call with
  * its own fr_cpu_id, the call waits for all of them (with interrupts on
  * or off, from several tasks at once), a call made from inside a call is
- * refused, and a TLB shootdown: a page unmapped, replaced or write-
+ * refused, a task sleeping here is woken from another CPU, and a TLB
+ * shootdown: a page unmapped, replaced or write-
  * protected by one CPU is seen so at once by the others that have the
  * space loaded.  With one CPU the calls run nowhere and the checks are
  * about that; boot with -smp 2 or more (tools/test.sh, group smp) to
@@ -148,6 +149,50 @@ KTEST(smp, concurrent_callers)
 	kt_join_wait(kt, &c.join);
 	KT_EXPECT_EQ(RD(c.wrong), 0);
 	KT_EXPECT_EQ(RD(c.ran), CALLERS * CALLS * (fr_cpu_count() - 1));
+}
+
+struct waker {
+	struct kt_join join;
+	struct fr_waitqueue wq;
+	bool go; /* atomic */
+};
+
+static void sleeper_fn(void *arg)
+{
+	struct waker *w = arg;
+
+	FR_WAIT_EVENT(&w->wq, RD(w->go));
+	kt_join_done(&w->join);
+}
+
+static void wake_fn(void *arg)
+{
+	struct waker *w = arg;
+
+	__atomic_store_n(&w->go, true, __ATOMIC_RELEASE);
+	fr_wake_all(&w->wq);
+}
+
+/* A task that sleeps is woken from another CPU's interrupt context. */
+KTEST(smp, wake_from_other_cpu)
+{
+	struct waker w;
+	struct fr_task *t;
+
+	if (fr_cpu_count() == 1)
+		return;
+	memset(&w, 0, sizeof(w));
+	kt_join_init(&w.join, 1);
+	fr_waitqueue_init(&w.wq);
+	t = fr_task_create("kt-sleeper", sleeper_fn, &w);
+	KT_ASSERT(t != NULL);
+	fr_task_start(t);
+	/* it runs until it sleeps (on this CPU, or any that runs tasks) */
+	for (int i = 0; i < 10; i++)
+		fr_task_yield();
+	KT_EXPECT(fr_cpu_call_others(wake_fn, &w) > 0);
+	kt_join_wait(kt, &w.join);
+	KT_EXPECT(RD(w.go));
 }
 
 /* ---- TLB shootdown ---- */

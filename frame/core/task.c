@@ -45,7 +45,17 @@ static void idle_loop(void *arg)
 	(void)arg;
 	for (;;) {
 		schedule();
-		fr_cpu_idle();
+		/*
+		 * A task queued since schedule() looked (a reschedule IPI
+		 * sets need_resched) must not wait for the next interrupt:
+		 * check with interrupts off, then enable them and halt in
+		 * one step.
+		 */
+		fr_irq_save();
+		if (this_cpu()->need_resched)
+			arch_irq_enable();
+		else
+			fr_cpu_idle();
 	}
 }
 

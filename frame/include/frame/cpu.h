@@ -83,6 +83,9 @@ void fr_cpu_relax(void);
 
 /*
  * fr_cpu_idle - wait for the next interrupt with interrupts enabled.
+ * Called with interrupts off, it enables them and starts waiting in one
+ * step: an interrupt that arrives after a check made with interrupts off
+ * ends the wait.
  * Context: task context; returns after an interrupt was handled.
  */
 void fr_cpu_idle(void);
