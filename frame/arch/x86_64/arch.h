@@ -44,8 +44,8 @@
 
 /* Local APIC vectors (0xf0..0xff, above the PIC's 32..47). */
 #define VECTOR_APIC_FIRST 0xf0
-#define VECTOR_IPI_CALL 0xf0	  /* run the cross-CPU call (frame/core/smp.c) */
-#define VECTOR_IPI_RESCHED 0xf1	  /* a task was queued: leave the idle loop */
+#define VECTOR_IPI_CALL 0xf0	 /* run the cross-CPU call (core/smp.c) */
+#define VECTOR_IPI_RESCHED 0xf1 /* a task was queued: leave the idle loop */
 #define VECTOR_APIC_SPURIOUS 0xff
 
 /* The application processors' start-up code (real mode, below 1 MiB) and
