@@ -13,6 +13,7 @@
 #include <libs/string.h>
 #include <asm-generic/errno.h>
 #include "debug/crash.h"
+#include "fs/internal.h"
 #include "futex/futex.h"
 #include "mm/policies.h"
 #include "process/process.h"
@@ -99,6 +100,19 @@ void trellis_main(void)
 
 	if (crash)
 		fr_poweroff(crash_on_request(crash) == -EINVAL ? 2 : 1);
+
+	{
+		struct fr_bytes initrd = fr_boot_initrd();
+
+		err = vfs_init(initrd.data, initrd.len);
+		if (err == -EINVAL)
+			fr_printk("trellis: the initramfs is corrupt\n");
+		else if (err)
+			fr_panic("trellis: cannot mount the root: error %d", -err);
+		err = early_console_init();
+		if (err)
+			fr_printk("trellis: no /dev/console: error %d\n", -err);
+	}
 
 	if (!init)
 		init = "/init";

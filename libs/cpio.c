@@ -75,6 +75,8 @@ static int next_raw(struct cpio_iter *it, struct cpio_entry *e)
 	e->uid = f[2];
 	e->gid = f[3];
 	e->mtime = f[5];
+	e->rdev_major = f[9];
+	e->rdev_minor = f[10];
 	e->data = it->buf + data_off;
 	e->size = f[6];
 	it->off = pad4(data_off + f[6]);

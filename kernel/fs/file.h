@@ -100,6 +100,9 @@ struct fd_table *fd_table_new(void);
 struct fd_table *fd_table_copy(struct fd_table *t);
 void fd_table_get(struct fd_table *t);
 void fd_table_put(struct fd_table *t);
+/* fd_table_open_console - open /dev/console as fds 0, 1 and 2 of @t
+ * (PID 1's), as Linux does; without one, a log line and no fds. */
+void fd_table_open_console(struct fd_table *t);
 /* Close the O_CLOEXEC fds (exec). */
 void fd_table_exec(struct fd_table *t);
 
@@ -119,6 +122,8 @@ struct file *fd_get(int fd);
 int fd_reader(int fd, file_reader *out);
 int fd_writer(int fd, file_writer *out);
 int fd_close(int fd);
+/* The caller's RLIMIT_NOFILE: fds are below it. */
+int fd_limit(void);
 int fd_get_cloexec(int fd);	/* 0/1, or -EBADF */
 int fd_set_cloexec(int fd, bool on);
 /* The number of open fds and the table's size, for /proc. */
@@ -132,6 +137,8 @@ struct fs_context {
 };
 
 struct fs_context *fs_context_new(const struct path *root);
+/* A context at the root of the tree (PID 1's). */
+struct fs_context *fs_context_new_root(void);
 struct fs_context *fs_context_copy(struct fs_context *fs);
 void fs_context_put(struct fs_context *fs);
 void fs_context_get(struct fs_context *fs);

@@ -134,6 +134,8 @@ struct inode_ops {
 	 * with a referenced path.  NULL for ordinary links. */
 	int (*get_link_path)(struct inode *inode, struct dentry *d,
 			     struct mount **mnt_out, struct dentry **d_out);
+	/* Free what the inode owns, at its last reference. */
+	void (*evict)(struct inode *inode);
 };
 
 /*
@@ -216,6 +218,7 @@ struct dentry {
 	bool pinned;	/* kept while positive (tmpfs: the dcache is the fs) */
 	bool mounted;	/* a mount is on it */
 	bool dead;	/* removed from the tree */
+	uint64_t seq;	/* creation order: the readdir cookie */
 	struct super_block *sb;
 };
 
@@ -278,7 +281,10 @@ const struct fs_type *vfs_fs_type_at(size_t i); /* NULL past the end */
 int chrdev_register(unsigned major, unsigned minor, unsigned count,
 		    const struct file_ops *fop);
 const struct file_ops *chrdev_fops(uint64_t rdev);
-#define VFS_MKDEV(major, minor) (((uint64_t)(major) << 8) | (minor))
+/* Device numbers in Linux's user encoding (what stat reports). */
+#define VFS_MKDEV(major, minor)                                                \
+	(((uint64_t)(minor)&0xff) | ((uint64_t)(major) << 8) |                 \
+	 (((uint64_t)(minor) & ~0xffULL) << 12))
 #define VFS_MAJOR(dev) ((unsigned)((dev) >> 8) & 0xfff)
 #define VFS_MINOR(dev) ((unsigned)((dev)&0xff) | (unsigned)(((dev) >> 12) & 0xfff00))
 
@@ -311,7 +317,8 @@ void path_put(struct path *p);
 /* The current time for inode times (CLOCK_REALTIME). */
 struct timespec64_vfs vfs_now(void);
 
-/* The caller's fs credential (read only until vfs_cred_put). */
+/* The calling process's credential (read only until vfs_cred_put);
+ * only in a process (current_process() not NULL). */
 cred_r vfs_cred_get(void);
 void vfs_cred_put(void);
 
@@ -339,16 +346,22 @@ int vfs_permission(struct inode *inode, int mask);
  */
 int vfs_lookup(int dirfd, const char *path, unsigned flags, struct path *out);
 
+/* The last component of a path, for the calls that create or remove. */
+enum last_type { LAST_NORM, LAST_DOT, LAST_DOTDOT, LAST_ROOT };
+struct last_name {
+	char name[VFS_NAME_MAX + 1];
+	size_t len;
+	enum last_type type;
+	bool trailing_slash; /* "name/" */
+};
+
 /*
  * vfs_lookup_parent - the directory that would hold @path's last
- * component, and that component (pointing into @path).  Returns 0 with a
- * referenced @parent, @name and @len; -EEXIST style errors are the
- * caller's.  A path ending in "." or ".." gives -EEXIST-free @len 0 with
- * @name "." or "..": callers reject them as Linux does.
+ * component (not followed if a link), and that component in @last.
+ * Returns 0 with a referenced @parent, or vfs_lookup's errors.
  */
 int vfs_lookup_parent(int dirfd, const char *path, unsigned flags,
-		      struct path *parent, const char **name, size_t *len,
-		      bool *trailing_slash);
+		      struct path *parent, struct last_name *last);
 
 /* The path of @p from the caller's root, into @buf of @size (for
  * getcwd and /proc links).  Returns the length without the NUL, or

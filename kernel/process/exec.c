@@ -30,6 +30,9 @@
 #include <linux/auxvec.h>
 #include <linux/limits.h>
 #include <asm/auxvec.h>
+#include <linux/mount.h>
+#include "fs/file.h"
+#include "fs/internal.h"
 #include "process/exec.h"
 #include "process/process.h"
 #include "random/random.h"
@@ -83,6 +86,7 @@ struct exec_state {
 	const char *interp;
 	char interp_name[BINPRM_BUF_SIZE];
 	struct cpio_entry file;
+	uint8_t *owned; /* file's bytes when read for the exec, or NULL */
 	char head[BINPRM_BUF_SIZE]; /* the file's first bytes, zero padded */
 	Elf64_Phdr phdrs[ELF_MAX_PHDRS];
 	char interp_path[PATH_MAX + 1];
@@ -93,26 +97,68 @@ static const uint8_t zero_page[FR_PAGE_SIZE];
 
 /* ---- finding a program ---- */
 
-int exec_open(const char *path, bool follow, struct cpio_entry *file)
+/* The whole of a file that is not one block in memory, read into @buf. */
+static int exec_read_all(struct inode *inode, uint8_t **buf)
 {
-	struct fr_bytes initrd = fr_boot_initrd();
-	struct cpio_walk *w;
+	struct file *f = file_new(inode, inode->fop, FMODE_READ, 0);
+	struct iobuf b;
+	file_reader r;
+	uint64_t pos = 0;
+	long n = -ENOMEM;
+
+	if (!f)
+		return -ENOMEM;
+	*buf = inode->size ? FR_NEW_ARRAY(uint8_t, inode->size) : NULL;
+	if ((*buf || !inode->size) && !file_as_reader(f, &r)) {
+		b = iobuf_kernel(*buf);
+		n = inode->size ? vfs_read(r, &b, inode->size, &pos) : 0;
+		file_reader_put(r);
+	}
+	file_put(f);
+	if (n != (long)inode->size) {
+		fr_kfree(*buf);
+		*buf = NULL;
+		return n < 0 ? (int)n : -EIO;
+	}
+	return 0;
+}
+
+int exec_open(const char *path, bool follow, struct cpio_entry *file,
+	      uint8_t **owned)
+{
+	struct inode *inode;
+	struct path p;
 	int err;
 
+	*owned = NULL;
 	if (!*path)
-		return -EACCES; /* the working directory, the root */
-	w = FR_NEW(struct cpio_walk);
-	if (!w)
-		return -ENOMEM;
-	err = cpio_resolve(initrd.data, initrd.len, path, follow, w, file);
-	fr_kfree(w);
+		return -EACCES; /* the working directory */
+	err = vfs_lookup(AT_FDCWD, path, follow ? LOOKUP_FOLLOW : 0, &p);
 	if (err)
-		return err == -EINVAL ? -EIO : err;
-	if (!follow && (file->mode & CPIO_S_IFMT) == CPIO_S_IFLNK)
-		return -ELOOP;
-	if ((file->mode & CPIO_S_IFMT) != CPIO_S_IFREG || !(file->mode & 0111))
-		return -EACCES;
-	return 0;
+		return err;
+	inode = p.dentry->inode;
+	if (!inode)
+		err = -ENOENT;
+	else if (S_ISLNK(inode->mode))
+		err = -ELOOP;
+	else if (!S_ISREG(inode->mode) || (p.mnt->flags & MS_NOEXEC))
+		err = -EACCES;
+	else
+		err = vfs_permission(inode, MAY_EXEC);
+	if (!err) {
+		memset(file, 0, sizeof(*file));
+		file->mode = inode->mode;
+		file->uid = inode->uid;
+		file->gid = inode->gid;
+		file->size = inode->size;
+		file->data = tmpfs_data(inode);
+		if (!file->data) {
+			err = exec_read_all(inode, owned);
+			file->data = *owned;
+		}
+	}
+	path_put(&p);
+	return err;
 }
 
 /* ---- the strings ---- */
@@ -277,7 +323,8 @@ static int load_script(struct exec_state *st)
 	st->s.argc += 2;
 	str_copy(st->interp_name, name, sizeof(st->interp_name));
 	st->interp = st->interp_name;
-	return exec_open(name, true, &st->file);
+	fr_kfree(st->owned);
+	return exec_open(name, true, &st->file, &st->owned);
 }
 
 /* ---- ELF programs (binfmt_elf) ---- */
@@ -301,6 +348,7 @@ static int check_interp(struct exec_state *st, const struct elf_image *img,
 	struct cpio_entry file;
 	struct elf_image interp;
 	Elf64_Ehdr *h = &interp.ehdr;
+	uint8_t *owned;
 	uint64_t size;
 	int err;
 
@@ -311,23 +359,23 @@ static int check_interp(struct exec_state *st, const struct elf_image *img,
 		return err;
 	if (st->interp_path[ph->p_filesz - 1] != '\0')
 		return -ENOEXEC;
-	err = exec_open(st->interp_path, true, &file);
+	err = exec_open(st->interp_path, true, &file, &owned);
 	if (err)
 		return err;
 	interp.buf = file.data;
 	interp.len = file.size;
 	err = elf_read(&interp, 0, h, sizeof(*h));
-	if (err)
-		return err;
-	if (memcmp(h->e_ident, ELFMAG, SELFMAG) || h->e_machine != EM_X86_64)
-		return -ELIBBAD;
+	if (!err && (memcmp(h->e_ident, ELFMAG, SELFMAG) ||
+		     h->e_machine != EM_X86_64))
+		err = -ELIBBAD;
 	/* (read into st->phdrs: the program's are not needed any more) */
 	size = (uint64_t)h->e_phnum * sizeof(Elf64_Phdr);
-	if (h->e_phentsize != sizeof(Elf64_Phdr) || !size ||
-	    size > ELF_PHDRS_MAX_BYTES ||
-	    elf_read(&interp, h->e_phoff, st->phdrs, size))
-		return -ELIBBAD;
-	return -ENOEXEC;
+	if (!err && (h->e_phentsize != sizeof(Elf64_Phdr) || !size ||
+		     size > ELF_PHDRS_MAX_BYTES ||
+		     elf_read(&interp, h->e_phoff, st->phdrs, size)))
+		err = -ELIBBAD;
+	fr_kfree(owned);
+	return err ? err : -ENOEXEC;
 }
 
 /* What Linux checks before the point of no return. */
@@ -714,7 +762,7 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		if (file)
 			st->file = *file;
 		else
-			err = exec_open(path, true, &st->file);
+			err = exec_open(path, true, &st->file, &st->owned);
 	}
 	if (!err)
 		err = exec_run(st, vm);
@@ -723,6 +771,7 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		*sp = st->sp;
 	}
 	fr_kfree(st->s.buf);
+	fr_kfree(st->owned);
 	fr_kfree(st);
 	return err;
 }

@@ -21,15 +21,17 @@
 #define EXEC_MAX_ARG_STRLEN (32 * FR_PAGE_SIZE)
 
 /*
- * exec_open - find the program @path in the initramfs as execve opens it:
+ * exec_open - find the program @path in the file tree as execve opens it:
  * the path walk (following a symbolic link in the last component only
  * when @follow), then a regular file with an execute bit (root may run
  * any file with one).  An empty @path is the working directory, the root
  * (only a "#!" line gives one).  Returns 0 with @file, -ENOENT, -ENOTDIR, -ELOOP,
- * -ENAMETOOLONG, -EACCES (not a regular file, or no execute bit), -EIO (a
- * corrupt initramfs) or -ENOMEM.
+ * -ENAMETOOLONG, -EACCES (not a regular file, no execute bit, a noexec
+ * mount) or -ENOMEM.  @file->data points at the bytes: the file's own
+ * block, or *@owned, a copy the caller frees.
  */
-int exec_open(const char *path, bool follow, struct cpio_entry *file);
+int exec_open(const char *path, bool follow, struct cpio_entry *file,
+	      uint8_t **owned);
 
 /*
  * exec_script_line - parse the "#!" line in @buf (the file's first

@@ -304,8 +304,11 @@ struct process *process_spawn(const char *path, const char *const *argv,
 	if (!p || !t || process_attrs_init(&p->attrs))
 		goto fail;
 	p->mm = mm_create();
-	if (!p->mm)
+	p->files = fd_table_new();
+	p->fs = fs_context_new_root();
+	if (!p->mm || !p->files || !p->fs)
 		goto fail;
+	fd_table_open_console(p->files);
 	*err = exec_load(&p->mm->map, path, argv, envp, &entry, &sp);
 	if (*err)
 		goto fail;
@@ -325,6 +328,10 @@ struct process *process_spawn(const char *path, const char *const *argv,
 fail:
 	if (p && p->mm)
 		mm_put(p->mm);
+	if (p) {
+		fd_table_put(p->files);
+		fs_context_put(p->fs);
+	}
 	if (t) {
 		fr_user_context_destroy(t->uctx);
 		fr_kfree(t);
@@ -417,8 +424,20 @@ long process_clone(const struct fr_user_regs *regs,
 				goto fail_thread;
 			}
 		}
+		p->files = parent->files;
+		if (req->flags & CLONE_FILES)
+			fd_table_get(p->files);
+		else
+			p->files = fd_table_copy(p->files);
+		p->fs = parent->fs;
+		if (req->flags & CLONE_FS)
+			fs_context_get(p->fs);
+		else
+			p->fs = fs_context_copy(p->fs);
 		t->proc = p;
-		if (start_thread(t)) {
+		if (!p->files || !p->fs || start_thread(t)) {
+			fd_table_put(p->files);
+			fs_context_put(p->fs);
 			mm_put(p->mm);
 			process_attrs_release(&p->attrs);
 			fr_kfree(p);
@@ -492,6 +511,25 @@ static int end_other_threads(struct thread *t)
 	return 0;
 }
 
+/*
+ * At exec the fd table stops being shared (as Linux's unshare_files) and
+ * loses its O_CLOEXEC fds.  A copy that cannot be made leaves the table
+ * shared, which only matters to CLONE_FILES users.
+ */
+static void exec_unshare_files(struct process *p)
+{
+	struct fd_table *t = p->files, *copy;
+
+	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) > 1 &&
+	    (copy = fd_table_copy(t))) {
+		fr_mutex_lock(&process_tree_lock);
+		p->files = copy;
+		fr_mutex_unlock(&process_tree_lock);
+		fd_table_put(t);
+	}
+	fd_table_exec(p->files);
+}
+
 long process_exec(struct fr_user_regs *regs, const char *path,
 		  const char *const *argv, const char *const *envp)
 {
@@ -530,6 +568,7 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 	fr_vm_space_activate(fresh->map.space);
 	mm_put(old);
 	vfork_release(t);
+	exec_unshare_files(p);
 
 	irq = fr_spin_lock_irqsave(&p->siglock);
 	signal_process_exec(&p->sig);
@@ -660,6 +699,8 @@ void thread_exit(int status)
 	struct thread **pp;
 	unsigned long irq;
 	struct mm *mm = NULL;
+	struct fd_table *files = NULL;
+	struct fs_context *fs = NULL;
 	int zero = 0;
 	bool last;
 
@@ -690,6 +731,10 @@ void thread_exit(int status)
 	if (last) {
 		mm = p->mm;
 		p->mm = NULL;
+		files = p->files;
+		p->files = NULL;
+		fs = p->fs;
+		p->fs = NULL;
 	}
 	fr_wake_all(&p->thread_gone);
 	fr_mutex_unlock(&process_tree_lock);
@@ -697,6 +742,8 @@ void thread_exit(int status)
 	fr_vm_space_activate(NULL);
 	if (mm)
 		mm_put(mm);
+	fd_table_put(files);
+	fs_context_put(fs);
 	fr_task_set_data(t->task, NULL);
 	thread_free(t);
 	if (last)

@@ -17,6 +17,7 @@
 #include "process/signal.h"
 #include "time/timer.h"
 #include "process/attrs.h"
+#include "fs/file.h"
 
 enum process_state {
 	PROCESS_RUNNING,
@@ -67,6 +68,8 @@ struct process {
 	struct fr_spinlock siglock;
 	char comm[16];
 	struct process_attrs attrs; /* ids, umask, limits, prctl state */
+	struct fd_table *files;	    /* [tree] open files; NULL once ended */
+	struct fs_context *fs;	    /* [tree] cwd and root; NULL once ended */
 };
 
 struct thread {

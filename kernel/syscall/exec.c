@@ -18,7 +18,6 @@
 #include "process/process.h"
 
 #define STRINGS_FIRST_CAP 4096
-#define CONSOLE_FDS 3
 
 /* The copied-in path, argv and envp of one execve. */
 struct exec_args {
@@ -151,27 +150,59 @@ static long copy_strings(struct exec_args *ea, int dirfd, uint64_t uargv,
 }
 
 /*
- * What execveat's dirfd and flags make of the path, before the program is
- * loaded by name.
+ * What execveat's dirfd and flags make of the path: a path relative to a
+ * directory fd becomes that directory's name and the path, an empty path
+ * with AT_EMPTY_PATH the fd's own file's name (as Linux's /dev/fd/N).
  */
-static long check_at(const struct exec_args *ea, int dirfd, int flags)
+static long check_at(struct exec_args *ea, int dirfd, int flags)
 {
 	struct cpio_entry file;
+	uint8_t *owned;
 	bool relative = ea->path[0] != '/';
+	long err = 0;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (relative && dirfd != AT_FDCWD) {
-		if (dirfd < 0 || dirfd >= CONSOLE_FDS)
+		struct file *f = fd_get(dirfd);
+		char *name;
+		size_t rest = strlen(ea->path);
+		int n;
+
+		if (!f)
 			return -EBADF;
-		/* the console: not a directory, nor a program */
-		return ea->path[0] ? -ENOTDIR : -EACCES;
+		name = FR_NEW_ARRAY(char, sizeof(ea->path));
+		if (!name) {
+			file_put(f);
+			return -ENOMEM;
+		}
+		if (!f->path.dentry)
+			n = -EACCES;
+		else if (ea->path[0] && !S_ISDIR(f->inode->mode))
+			n = -ENOTDIR;
+		else
+			n = vfs_path_name(&f->path, name, sizeof(ea->path));
+		file_put(f);
+		if (n >= 0 && (size_t)n + 1 + rest >= sizeof(ea->path))
+			n = -ENAMETOOLONG;
+		if (n >= 0 && rest) {
+			if (n > 1)
+				name[n++] = '/';
+			memcpy(name + n, ea->path, rest + 1);
+		}
+		if (n >= 0)
+			memcpy(ea->path, name, sizeof(ea->path));
+		fr_kfree(name);
+		if (n < 0)
+			return n;
 	}
 	if (!ea->path[0])
 		return -EACCES; /* the working directory */
-	if (flags & AT_SYMLINK_NOFOLLOW)
-		return exec_open(ea->path, false, &file);
-	return 0;
+	if (flags & AT_SYMLINK_NOFOLLOW) {
+		err = exec_open(ea->path, false, &file, &owned);
+		fr_kfree(owned);
+	}
+	return err;
 }
 
 static long do_execveat(struct fr_user_regs *regs, int dirfd, uint64_t upath,

@@ -1,95 +1,361 @@
 /*
- * Read/write family: write, writev, read and ioctl.  Until the VFS exists
- * the only open files are 0, 1 and 2, all on the console.
+ * The read/write family: read, write, pread64, pwrite64, readv, writev,
+ * preadv, pwritev, lseek, ioctl and sendfile.  Every call takes its fd
+ * through the rights check (a file_reader or file_writer handle).
  */
-#include <frame/log.h>
-#include <frame/task.h>
+#include <frame/heap.h>
+#include <libs/string.h>
 #include <linux/uio.h>
+#include <linux/fs.h>
+#include <asm/ioctls.h>
+#include "fs/file.h"
+#include "syscall/restart.h"
 #include "syscall/syscall.h"
 
-#define CHUNK 256
-
-static bool console_fd(uint64_t fd)
+/* A read or write of one buffer; @pos NULL: at the file's position. */
+static long rw_one(int fd, bool write, uint64_t buf, int64_t len,
+		   uint64_t *pos)
 {
-	return fd <= 2;
-}
+	struct iobuf b = iobuf_user(fr_uaddr(buf));
+	long n;
 
-/* Write @len bytes from user @buf to the console; bytes written or error. */
-static long console_write(fr_uaddr_t buf, size_t len)
-{
-	char chunk[CHUNK];
-	size_t done = 0;
+	if (write) {
+		file_writer w;
+		long err = fd_writer(fd, &w);
 
-	while (done < len) {
-		size_t n = FR_MIN(len - done, sizeof(chunk));
+		if (err)
+			return err;
+		n = len < 0 ? -EINVAL : vfs_write(w, &b, (size_t)len, pos);
+		file_writer_put(w);
+	} else {
+		file_reader r;
+		long err = fd_reader(fd, &r);
 
-		if (fr_copy_from_user(chunk, fr_uaddr_add(buf, done), n))
-			return done ? (long)done : -EFAULT;
-		fr_console_write(chunk, n);
-		done += n;
+		if (err)
+			return err;
+		n = len < 0 ? -EINVAL : vfs_read(r, &b, (size_t)len, pos);
+		file_reader_put(r);
 	}
-	return (long)done;
-}
-
-long sys_write(const struct syscall_args *a)
-{
-	if (!console_fd(a->arg[0]))
-		return -EBADF;
-	if ((int64_t)a->arg[2] < 0)
-		return -EINVAL;
-	return console_write(fr_uaddr(a->arg[1]), a->arg[2]);
-}
-
-long sys_writev(const struct syscall_args *a)
-{
-	uint64_t iovcnt = a->arg[2];
-	long total = 0;
-
-	if (!console_fd(a->arg[0]))
-		return -EBADF;
-	if (iovcnt > UIO_MAXIOV)
-		return -EINVAL;
-	for (uint64_t i = 0; i < iovcnt; i++) {
-		struct iovec iov;
-		fr_uaddr_t at = fr_uaddr(a->arg[1] + i * sizeof(iov));
-		long n;
-
-		if (FR_GET_USER(iov, at))
-			return total ? total : -EFAULT;
-		if ((int64_t)iov.iov_len < 0)
-			return -EINVAL;
-		n = console_write(fr_uaddr((uint64_t)(uintptr_t)iov.iov_base),
-				  iov.iov_len);
-		if (n < 0)
-			return total ? total : n;
-		total += n;
-		if ((size_t)n < iov.iov_len)
-			break;
-	}
-	return total;
+	return n;
 }
 
 long sys_read(const struct syscall_args *a)
 {
-	uint8_t byte;
-	int c;
+	return rw_one((int)a->arg[0], false, a->arg[1], (int64_t)a->arg[2],
+		      NULL);
+}
 
-	if (!console_fd(a->arg[0]))
+long sys_write(const struct syscall_args *a)
+{
+	return rw_one((int)a->arg[0], true, a->arg[1], (int64_t)a->arg[2],
+		      NULL);
+}
+
+/* Whether @fd may be used at an offset (ESPIPE for pipes and sockets). */
+static long check_seekable(int fd)
+{
+	struct file *f = fd_get(fd);
+	long err = 0;
+
+	if (!f)
 		return -EBADF;
-	if (!a->arg[2])
+	if (S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode))
+		err = -ESPIPE;
+	file_put(f);
+	return err;
+}
+
+static long prw(const struct syscall_args *a, bool write)
+{
+	uint64_t pos = a->arg[3];
+	long err = check_seekable((int)a->arg[0]);
+
+	if (err)
+		return err;
+	if ((int64_t)pos < 0)
+		return -EINVAL;
+	return rw_one((int)a->arg[0], write, a->arg[1], (int64_t)a->arg[2],
+		      &pos);
+}
+
+long sys_pread64(const struct syscall_args *a)
+{
+	return prw(a, false);
+}
+
+long sys_pwrite64(const struct syscall_args *a)
+{
+	return prw(a, true);
+}
+
+/*
+ * The vector calls: each segment in turn, stopping at a short transfer;
+ * the total is checked first as Linux does (EINVAL past SSIZE_MAX).
+ */
+static long rw_vec(int fd, bool write, uint64_t uiov, uint64_t cnt,
+		   uint64_t *pos)
+{
+	struct iovec *iov;
+	uint64_t total = 0;
+	long done = 0, err;
+
+	if (cnt > UIO_MAXIOV)
+		return -EINVAL;
+	struct file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	err = write ? ((f->mode & FMODE_WRITE) ? 0 : -EBADF) :
+		      ((f->mode & FMODE_READ) ? 0 : -EBADF);
+	file_put(f);
+	if (err)
+		return err;
+	if (!cnt)
 		return 0;
-	/* the console has no line discipline yet: poll for one byte */
-	while ((c = fr_console_read_byte()) < 0)
-		fr_task_yield();
-	byte = (uint8_t)c;
-	if (FR_PUT_USER(byte, fr_uaddr(a->arg[1])))
+	iov = FR_NEW_ARRAY(struct iovec, cnt);
+	if (!iov)
+		return -ENOMEM;
+	if (fr_copy_from_user(iov, fr_uaddr(uiov), sizeof(*iov) * cnt)) {
+		fr_kfree(iov);
 		return -EFAULT;
-	return 1;
+	}
+	for (uint64_t i = 0; i < cnt; i++) {
+		if ((int64_t)iov[i].iov_len < 0 ||
+		    iov[i].iov_len > 0x7fffffffffffffffULL - total) {
+			fr_kfree(iov);
+			return -EINVAL;
+		}
+		total += iov[i].iov_len;
+	}
+	for (uint64_t i = 0; i < cnt; i++) {
+		long n;
+
+		if (!iov[i].iov_len)
+			continue;
+		n = rw_one(fd, write, (uint64_t)(uintptr_t)iov[i].iov_base,
+			   (int64_t)iov[i].iov_len, pos);
+		if (n < 0) {
+			if (!done)
+				done = n;
+			break;
+		}
+		done += n;
+		if ((size_t)n < iov[i].iov_len)
+			break;
+	}
+	fr_kfree(iov);
+	return done;
+}
+
+long sys_readv(const struct syscall_args *a)
+{
+	return rw_vec((int)a->arg[0], false, a->arg[1], a->arg[2], NULL);
+}
+
+long sys_writev(const struct syscall_args *a)
+{
+	return rw_vec((int)a->arg[0], true, a->arg[1], a->arg[2], NULL);
+}
+
+static long prw_vec(const struct syscall_args *a, bool write)
+{
+	uint64_t pos = a->arg[3]; /* pos_l; pos_h (arg 4) is 0 on 64-bit */
+	long err = check_seekable((int)a->arg[0]);
+
+	if (err)
+		return err;
+	if ((int64_t)pos < 0)
+		return -EINVAL;
+	return rw_vec((int)a->arg[0], write, a->arg[1], a->arg[2], &pos);
+}
+
+long sys_preadv(const struct syscall_args *a)
+{
+	return prw_vec(a, false);
+}
+
+long sys_pwritev(const struct syscall_args *a)
+{
+	return prw_vec(a, true);
+}
+
+/* Generic seek: from the start, the position or the size. */
+static long do_lseek(struct file *f, int64_t off, int whence)
+{
+	int64_t base;
+	long ret;
+
+	if (S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode))
+		return -ESPIPE;
+	if (f->fop && f->fop->llseek)
+		return f->fop->llseek(f, off, whence);
+	fr_mutex_lock(&f->pos_lock);
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->pos;
+		break;
+	case SEEK_END:
+		base = (int64_t)f->inode->size;
+		break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (off < 0 || (uint64_t)off >= f->inode->size) {
+			fr_mutex_unlock(&f->pos_lock);
+			return -ENXIO;
+		}
+		base = 0;
+		if (whence == SEEK_HOLE)
+			off = (int64_t)f->inode->size;
+		break;
+	default:
+		fr_mutex_unlock(&f->pos_lock);
+		return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0) {
+		ret = -EINVAL;
+	} else {
+		f->pos = (uint64_t)(base + off);
+		ret = (long)f->pos;
+	}
+	fr_mutex_unlock(&f->pos_lock);
+	return ret;
+}
+
+long sys_lseek(const struct syscall_args *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	ret = do_lseek(f, (int64_t)a->arg[1], (int)a->arg[2]);
+	file_put(f);
+	return ret;
 }
 
 long sys_ioctl(const struct syscall_args *a)
 {
-	if (!console_fd(a->arg[0]))
+	int fd = (int)a->arg[0];
+	unsigned cmd = (unsigned)a->arg[1];
+	struct file *f = fd_get(fd);
+	long ret;
+
+	if (!f)
 		return -EBADF;
-	return -ENOTTY; /* the console is not a terminal yet */
+	switch (cmd) {
+	case FIOCLEX:
+	case FIONCLEX:
+		ret = fd_set_cloexec(fd, cmd == FIOCLEX);
+		break;
+	case FIONBIO: {
+		int on;
+
+		if (FR_GET_USER(on, fr_uaddr(a->arg[2]))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (on)
+			f->flags |= O_NONBLOCK;
+		else
+			f->flags &= ~(unsigned)O_NONBLOCK;
+		ret = 0;
+		break;
+	}
+	case FIOASYNC:
+		ret = 0;
+		break;
+	default:
+		if (f->mode & FMODE_PATH)
+			ret = -EBADF;
+		else if (f->fop && f->fop->ioctl)
+			ret = f->fop->ioctl(f, cmd, a->arg[2]);
+		else if (cmd == FIONREAD && S_ISREG(f->inode->mode)) {
+			int n = f->pos < f->inode->size ?
+					(int)FR_MIN(f->inode->size - f->pos,
+						    (uint64_t)INT32_MAX) :
+					0;
+
+			ret = FR_PUT_USER(n, fr_uaddr(a->arg[2])) ? -EFAULT :
+								    0;
+		} else
+			ret = -ENOTTY;
+		break;
+	}
+	file_put(f);
+	return ret;
+}
+
+#define SENDFILE_CHUNK 4096
+
+long sys_sendfile(const struct syscall_args *a)
+{
+	int out = (int)a->arg[0], in = (int)a->arg[1];
+	uint64_t upos = a->arg[2], count = a->arg[3], pos = 0;
+	file_reader r;
+	file_writer w;
+	uint8_t *buf;
+	long done = 0, err;
+
+	err = fd_reader(in, &r);
+	if (err)
+		return err;
+	err = fd_writer(out, &w);
+	if (err) {
+		file_reader_put(r);
+		return err;
+	}
+	if (file_writer_file(w)->flags & O_APPEND) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (upos) {
+		if (FR_GET_USER(pos, fr_uaddr(upos))) {
+			err = -EFAULT;
+			goto out;
+		}
+		if ((int64_t)pos < 0) {
+			err = -EINVAL;
+			goto out;
+		}
+	}
+	buf = FR_NEW_ARRAY(uint8_t, SENDFILE_CHUNK);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	struct iobuf b = iobuf_kernel(buf);
+
+	count = FR_MIN(count, (uint64_t)0x7ffff000);
+	while ((uint64_t)done < count) {
+		size_t want = FR_MIN(count - (uint64_t)done, SENDFILE_CHUNK);
+		long n = vfs_read(r, &b, want, upos ? &pos : NULL), m;
+
+		if (n <= 0) {
+			if (!done)
+				err = n;
+			break;
+		}
+		m = vfs_write(w, &b, (size_t)n, NULL);
+		if (m < 0) {
+			if (!done)
+				err = m;
+			break;
+		}
+		done += m;
+		if (m < n) {
+			if (upos)
+				pos -= (uint64_t)(n - m);
+			break;
+		}
+	}
+	fr_kfree(buf);
+	if (upos && FR_PUT_USER(pos, fr_uaddr(upos)))
+		err = -EFAULT;
+out:
+	file_reader_put(r);
+	file_writer_put(w);
+	return done ? done : err;
 }

@@ -15,6 +15,9 @@
 #define CPIO_S_IFDIR 0040000
 #define CPIO_S_IFREG 0100000
 #define CPIO_S_IFLNK 0120000
+#define CPIO_S_IFCHR 0020000
+#define CPIO_S_IFBLK 0060000
+#define CPIO_S_IFIFO 0010000
 
 /* Linux's limits on a path walk: bytes of a path (with its NUL), bytes of
  * one name, symbolic links followed. */
@@ -28,6 +31,7 @@ struct cpio_entry {
 	uint32_t mode;
 	uint32_t uid, gid;
 	uint32_t mtime;
+	uint32_t rdev_major, rdev_minor; /* device nodes */
 	const uint8_t *data;
 	size_t size;
 };
