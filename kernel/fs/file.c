@@ -93,9 +93,10 @@ struct file *file_open(const struct path *p, unsigned flags, int *err)
 	if (!(mode & FMODE_PATH)) {
 		if (mode & FMODE_READ)
 			mask |= MAY_READ;
-		if (mode & FMODE_WRITE)
+		/* O_TRUNC needs the right to write, even with O_RDONLY */
+		if ((mode & FMODE_WRITE) || (flags & O_TRUNC))
 			mask |= MAY_WRITE;
-		if (S_ISDIR(inode->mode) && (mode & FMODE_WRITE)) {
+		if (S_ISDIR(inode->mode) && (mask & MAY_WRITE)) {
 			*err = -EISDIR;
 			return NULL;
 		}
@@ -227,6 +228,11 @@ long vfs_write(file_writer w, const struct iobuf *b, size_t len, uint64_t *pos)
 		return -EINVAL;
 	if (len > 0x7ffff000)
 		len = 0x7ffff000;
+	if (pos && (f->flags & O_APPEND) && positioned(f)) {
+		/* pwrite on O_APPEND appends, as Linux does; *pos unmoved */
+		own = f->inode->size;
+		return f->fop->write(f, b, len, &own);
+	}
 	if (pos || !positioned(f))
 		return f->fop->write(f, b, len, pos ? pos : &own);
 	fr_mutex_lock(&f->pos_lock);
@@ -272,7 +278,8 @@ struct file *vfs_open(int dirfd, const char *path, unsigned flags,
 			struct inode *dir = d->parent->inode;
 
 			fr_mutex_lock(&vfs_ns_lock);
-			if (d->dead || d->inode) {
+			if (d->dead || d->inode || d->parent->dead) {
+				/* a removed directory takes no new names */
 				*err = d->inode ? 0 : -ENOENT;
 			} else if ((*err = vfs_permission(dir, MAY_WRITE |
 								       MAY_EXEC))) {
@@ -332,7 +339,7 @@ struct file *vfs_open(int dirfd, const char *path, unsigned flags,
 	} else {
 		f = file_open(&p, flags, err);
 	}
-	if (f && (flags & O_TRUNC) && (f->mode & FMODE_WRITE) &&
+	if (f && (flags & O_TRUNC) && !(f->mode & FMODE_PATH) &&
 	    S_ISREG(inode->mode) && inode->size) {
 		struct vfs_attr a = { .valid = ATTR_SIZE | ATTR_MTIME,
 				      .size = 0,

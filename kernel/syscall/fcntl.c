@@ -134,8 +134,9 @@ long sys_fcntl(const struct syscall_args *a)
 								 O_WRONLY) :
 				       O_RDONLY;
 
+		/* O_LARGEFILE only where Linux sets it (open, memfd) */
 		ret = (long)((f->flags & ~(unsigned)(O_ACCMODE | O_PATH)) |
-			     acc | O_LARGEFILE);
+			     acc);
 		break;
 	}
 	case F_SETFL:

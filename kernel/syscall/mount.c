@@ -150,6 +150,7 @@ long sys_memfd_create(const struct syscall_args *a)
 	f = tmpfs_anon_file(name, &err);
 	if (!f)
 		return err;
+	f->flags |= O_LARGEFILE; /* as Linux's memfd */
 	fd = fd_install(f, 0, flags & MFD_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
