@@ -64,6 +64,8 @@ static int create_begin(int dirfd, const char *path, bool dir,
 	err = vfs_lookup_child(parent->dentry, last->name, last->len, d);
 	if (!err && (*d)->inode)
 		err = -EEXIST;
+	else if (!err && parent->dentry->dead)
+		err = -ENOENT; /* a removed directory takes no new names */
 	else if (!err && last->trailing_slash && !dir)
 		err = -ENOENT;
 	else if (!err)
@@ -399,7 +401,7 @@ int vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
 	if (!inode)
 		err = -ENOENT;
 	else if (!S_ISLNK(inode->mode))
-		err = -EINVAL;
+		err = path[0] ? -EINVAL : -ENOENT; /* "": the fd's own file */
 	else if (inode->iop && inode->iop->readlink)
 		err = inode->iop->readlink(inode, buf, size);
 	else

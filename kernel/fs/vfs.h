@@ -367,6 +367,9 @@ int vfs_lookup_parent(int dirfd, const char *path, unsigned flags,
  * getcwd and /proc links).  Returns the length without the NUL, or
  * -ENAMETOOLONG. */
 int vfs_path_name(const struct path *p, char *buf, size_t size);
+/* Whether @p is at or below the caller's root (not after a chroot that
+ * left it outside: getcwd then says "(unreachable)"). */
+bool vfs_path_reachable(const struct path *p);
 
 /* Name-space operations behind the system calls, with Linux's errors. */
 int vfs_mknod(int dirfd, const char *path, uint32_t mode, uint64_t rdev);
