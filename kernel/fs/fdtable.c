@@ -299,6 +299,7 @@ struct fs_context *fs_context_new(const struct path *root)
 		return NULL;
 	fs->refs = 1;
 	fr_mutex_init(&fs->lock);
+	fs->umask = 022;
 	fs->root = fs->cwd = *root;
 	path_get(&fs->root);
 	path_get(&fs->cwd);
@@ -323,6 +324,7 @@ struct fs_context *fs_context_copy(struct fs_context *fs)
 		path_put(&c->cwd);
 		c->cwd = fs->cwd;
 		path_get(&c->cwd);
+		c->umask = __atomic_load_n(&fs->umask, __ATOMIC_RELAXED);
 	}
 	fr_mutex_unlock(&fs->lock);
 	return c;
