@@ -17,11 +17,12 @@ static void check_tmpfs(void)
 	OK(mkdir("m", 0755));
 	put_file("m/under", "u");
 	OK(stat("m", &st));
-	OK(mount("tmpfs", "m", "tmpfs", 0, "mode=0700"));
+	OK(mount("tmpfs", "m", "tmpfs", 0, NULL));
 	ERR(stat("m/under", &mnt), ENOENT);
 	OK(stat("m", &mnt));
 	TRUE(mnt.st_dev != st.st_dev, "same device");
-	EQ(mnt.st_mode, S_IFDIR | 0700);
+	EQ(mnt.st_mode, S_IFDIR | 01777);
+	EQ(mnt.st_uid, 0);
 	OK(statfs("m", &sf));
 	EQ(sf.f_type, TMPFS_MAGIC);
 	put_file("m/over", "o");

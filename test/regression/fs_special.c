@@ -10,8 +10,7 @@
 static void check_mknod(void)
 {
 	struct stat st;
-	char buf[16];
-	int fd, r, w, dfd;
+	int fd;
 
 	section("mknod: a regular file, with type 0 or S_IFREG");
 	OK(mknod("reg", S_IFREG | 0640, 0));
@@ -22,25 +21,48 @@ static void check_mknod(void)
 	OK(stat("reg0", &st));
 	EQ(st.st_mode, S_IFREG | 0600);
 
-	section("mknod: a FIFO carries bytes between its two ends");
-	OK(mknod("fifo", S_IFIFO | 0666, 0));
-	OK(stat("fifo", &st));
-	EQ(st.st_mode, S_IFIFO | 0644);
-	EQ(st.st_rdev, 0);
-	ERR(open("fifo", O_WRONLY | O_NONBLOCK), ENXIO);
-	r = OK(open("fifo", O_RDONLY | O_NONBLOCK));
-	w = OK(open("fifo", O_WRONLY | O_NONBLOCK));
-	EQ(write(w, "through", 7), 7);
-	EQ(read(r, buf, sizeof(buf)), 7);
-	SAME(buf, "through", 7);
-	ERR(read(r, buf, sizeof(buf)), EAGAIN);
-	ERR(lseek(r, 0, SEEK_SET), ESPIPE);
-	OK(close(w));
-	EQ(read(r, buf, sizeof(buf)), 0);
-	OK(close(r));
-	OK(mkfifo("fifo2", 0600));
-	OK(stat("fifo2", &st));
-	EQ(st.st_mode, S_IFIFO | 0600);
+	section("mknod errors");
+	ERR(mknod("reg", S_IFREG | 0600, 0), EEXIST);
+	ERR(mknod("dir", S_IFDIR | 0755, 0), EPERM);
+	ERR(mknod("bad", 0170000 | 0600, 0), EINVAL);
+	ERR(mknod("missing/x", S_IFIFO | 0600, 0), ENOENT);
+	ERR(mknod("reg/x", S_IFIFO | 0600, 0), ENOTDIR);
+	ERR(mknod(BADPTR, S_IFIFO | 0600, 0), EFAULT);
+	ERR(mknod("", S_IFIFO | 0600, 0), ENOENT);
+	ERR(mknodat(-1, "x", S_IFIFO | 0600, 0), EBADF);
+	fd = OK(open("reg", O_RDONLY));
+	ERR(mknodat(fd, "x", S_IFIFO | 0600, 0), ENOTDIR);
+	OK(close(fd));
+}
+
+static void check_memfd_mmap(void)
+{
+	char buf[16];
+	int fd;
+
+	section("memfd_create: mapped shared, the file and the mapping are one");
+	fd = OK(memfd_create("test", 0));
+	EQ(write(fd, "memory", 6), 6);
+	OK(ftruncate(fd, 4096));
+	{
+		char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       fd, 0);
+
+		TRUE(m != MAP_FAILED, "mmap errno %d", errno);
+		SAME(m, "memory", 6);
+		memcpy(m, "MEM", 3);
+		EQ(pread(fd, buf, 6, 0), 6);
+		SAME(buf, "MEMory", 6);
+		OK(munmap(m, 4096));
+	}
+	OK(close(fd));
+}
+
+static void check_chrdev(void)
+{
+	struct stat st;
+	char buf[16];
+	int fd, dfd;
 
 	section("mknod: character devices work wherever their node is");
 	OK(mknod("null", S_IFCHR | 0666, makedev(1, 3)));
@@ -67,20 +89,34 @@ static void check_mknod(void)
 	OK(stat("blk", &st));
 	TRUE(S_ISBLK(st.st_mode), "mode %o", st.st_mode);
 	ERR(open("blk", O_RDONLY), ENXIO);
-
-	section("mknod errors");
-	ERR(mknod("reg", S_IFREG | 0600, 0), EEXIST);
-	ERR(mknod("dir", S_IFDIR | 0755, 0), EPERM);
-	ERR(mknod("bad", 0170000 | 0600, 0), EINVAL);
-	ERR(mknod("missing/x", S_IFIFO | 0600, 0), ENOENT);
-	ERR(mknod("reg/x", S_IFIFO | 0600, 0), ENOTDIR);
-	ERR(mknod(BADPTR, S_IFIFO | 0600, 0), EFAULT);
-	ERR(mknod("", S_IFIFO | 0600, 0), ENOENT);
-	ERR(mknodat(-1, "x", S_IFIFO | 0600, 0), EBADF);
-	fd = OK(open("reg", O_RDONLY));
-	ERR(mknodat(fd, "x", S_IFIFO | 0600, 0), ENOTDIR);
-	OK(close(fd));
 	OK(close(dfd));
+}
+
+static void check_fifo(void)
+{
+	struct stat st;
+	char buf[16];
+	int r, w;
+
+	section("mknod: a FIFO carries bytes between its two ends");
+	OK(mknod("fifo", S_IFIFO | 0666, 0));
+	OK(stat("fifo", &st));
+	EQ(st.st_mode, S_IFIFO | 0644);
+	EQ(st.st_rdev, 0);
+	ERR(open("fifo", O_WRONLY | O_NONBLOCK), ENXIO);
+	r = OK(open("fifo", O_RDONLY | O_NONBLOCK));
+	w = OK(open("fifo", O_WRONLY | O_NONBLOCK));
+	EQ(write(w, "through", 7), 7);
+	EQ(read(r, buf, sizeof(buf)), 7);
+	SAME(buf, "through", 7);
+	ERR(read(r, buf, sizeof(buf)), EAGAIN);
+	ERR(lseek(r, 0, SEEK_SET), ESPIPE);
+	OK(close(w));
+	EQ(read(r, buf, sizeof(buf)), 0);
+	OK(close(r));
+	OK(mkfifo("fifo2", 0600));
+	OK(stat("fifo2", &st));
+	EQ(st.st_mode, S_IFIFO | 0600);
 }
 
 static void user_mknod(void)
@@ -172,18 +208,6 @@ static void check_memfd(void)
 	OK(fstat(fd2, &st));
 	EQ(st.st_size, 0);
 	OK(close(fd2));
-	/* mapped shared: the file and the mapping are one */
-	{
-		char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
-			       fd, 0);
-
-		TRUE(m != MAP_FAILED, "mmap errno %d", errno);
-		SAME(m, "memory", 6);
-		memcpy(m, "MEM", 3);
-		EQ(pread(fd, buf, 6, 0), 6);
-		SAME(buf, "MEMory", 6);
-		OK(munmap(m, 4096));
-	}
 	OK(close(fd));
 
 	section("memfd_create errors");
@@ -209,5 +233,8 @@ int main(void)
 	in_child(user_mknod);
 	check_sendfile();
 	check_memfd();
+	check_chrdev();
+	check_fifo();
+	check_memfd_mmap();
 	return fs_done();
 }
