@@ -8,6 +8,7 @@
 #include <linux/mount.h>
 #include "fs/file.h"
 #include "fs/internal.h"
+#include "fs/locks.h"
 #include "fs/pipe.h"
 
 struct file *file_reader_file(file_reader r)
@@ -153,6 +154,7 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	locks_remove_file(f);
 	if (f->fop && f->fop->release)
 		f->fop->release(f);
 	if (f->mode & FMODE_WRITE)

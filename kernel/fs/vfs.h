@@ -193,6 +193,7 @@ struct inode {
 	struct timespec64_vfs atime, mtime, ctime, btime;
 	int refs;	/* atomic */
 	int writers;	/* open for writing; -1 when executing (ETXTBSY) */
+	struct file_lock *locks; /* advisory locks (fs/locks.c) */
 	struct super_block *sb;
 	const struct inode_ops *iop;
 	const struct file_ops *fop;
