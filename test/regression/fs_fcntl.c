@@ -7,7 +7,9 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <termios.h>
 #include "fs_util.h"
 
@@ -295,6 +297,92 @@ static void check_locks(void)
 	OK(close(fd2));
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* in a child: take a lock of @how on "f" (0: F_SETLKW write lock, 1:
+ * flock LOCK_EX), recording in shared memory that it got it; the child
+ * closes its copy of @parent_fd first */
+static pid_t lock_in_child(int how, int parent_fd)
+{
+	volatile int *got = shared;
+	pid_t pid;
+
+	*got = 0;
+	fflush(stdout);
+	pid = OK(fork());
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd = open("f", O_RDWR);
+
+		if (fd < 0 || close(parent_fd))
+			_exit(1);
+		if (how == 0 ? fcntl(fd, F_SETLKW, &fl) : flock(fd, LOCK_EX))
+			_exit(2);
+		*got = 1;
+		_exit(0);
+	}
+	return pid;
+}
+
+static void check_waits(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	volatile int *got = shared;
+	int fd, status;
+	pid_t pid;
+
+	section("F_SETLKW waits until the holder unlocks");
+	fd = OK(open("f", O_RDWR));
+	OK(fcntl(fd, F_SETLK, &fl));
+	pid = lock_in_child(0, fd);
+	usleep(200000);
+	EQ(*got, 0);
+	fl.l_type = F_UNLCK;
+	OK(fcntl(fd, F_SETLK, &fl));
+	EQ(waitpid(pid, &status, 0), pid);
+	EQ(status, 0);
+	EQ(*got, 1);
+
+	section("flock waits until the holder closes its file");
+	OK(flock(fd, LOCK_EX));
+	pid = lock_in_child(1, fd);
+	usleep(200000);
+	EQ(*got, 0);
+	OK(close(fd));
+	EQ(waitpid(pid, &status, 0), pid);
+	EQ(status, 0);
+	EQ(*got, 1);
+
+	section("a signal interrupts F_SETLKW and flock: EINTR");
+	fd = OK(open("f", O_RDWR));
+	fl.l_type = F_WRLCK;
+	OK(fcntl(fd, F_SETLK, &fl));
+	OK(flock(fd, LOCK_EX));
+	fflush(stdout);
+	pid = OK(fork());
+	if (pid == 0) {
+		struct itimerval it = { .it_value = { 0, 100000 } };
+		int cfd = open("f", O_RDWR);
+
+		if (cfd < 0 || sigaction(SIGALRM, &sa, NULL))
+			_exit(1);
+		setitimer(ITIMER_REAL, &it, NULL);
+		if (fcntl(cfd, F_SETLKW, &fl) != -1 || errno != EINTR)
+			_exit(2);
+		setitimer(ITIMER_REAL, &it, NULL);
+		if (flock(cfd, LOCK_EX) != -1 || errno != EINTR)
+			_exit(3);
+		_exit(0);
+	}
+	EQ(waitpid(pid, &status, 0), pid);
+	EQ(status, 0);
+	OK(close(fd));
+}
+
 static void check_flock(void)
 {
 	int a, b, c, status;
@@ -377,6 +465,7 @@ int main(void)
 	check_flags();
 	check_locks();
 	check_flock();
+	check_waits();
 	check_ioctl();
 	return fs_done();
 }
