@@ -105,6 +105,22 @@ static void check_tmpfs(void)
 	OK(close(fd));
 	OK(umount("m"));
 
+	section("tmpfs options: mode, uid, gid of the root; sizes");
+	OK(mount("tmpfs", "m", "tmpfs", 0, "mode=0700,uid=1000,gid=2000"));
+	OK(stat("m", &st));
+	EQ(st.st_mode, S_IFDIR | 0700);
+	EQ(st.st_uid, 1000);
+	EQ(st.st_gid, 2000);
+	OK(umount("m"));
+	OK(mount("tmpfs", "m", "tmpfs", 0, "size=1m,nr_inodes=100,mode=1777"));
+	OK(stat("m", &st));
+	EQ(st.st_mode, S_IFDIR | 01777);
+	OK(umount("m"));
+	ERR(mount("tmpfs", "m", "tmpfs", 0, "nosuchoption=1"), EINVAL);
+	ERR(mount("tmpfs", "m", "tmpfs", 0, "mode=9"), EINVAL);
+	ERR(mount("tmpfs", "m", "tmpfs", 0, "uid=x"), EINVAL);
+	FILE_IS("m/under", "u");
+
 	section("mount and umount2 errors");
 	ERR(mount("tmpfs", "missing", "tmpfs", 0, NULL), ENOENT);
 	ERR(mount("tmpfs", "top", "tmpfs", 0, NULL), ENOTDIR);
