@@ -362,11 +362,12 @@ static void remove_matching(struct inode *inode, const struct fd_table *t,
 
 void locks_remove_posix(struct file *f, const struct fd_table *t)
 {
-	if (f && t)
+	if (f && f->inode && t)
 		remove_matching(f->inode, t, NULL);
 }
 
 void locks_remove_file(struct file *f)
 {
-	remove_matching(f->inode, NULL, f);
+	if (f->inode)
+		remove_matching(f->inode, NULL, f);
 }
