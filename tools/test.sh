@@ -196,6 +196,40 @@ if want boot; then
     fi
 fi
 
+# ---- a corrupt initramfs: an error on the console, never a panic ----------
+# An archive whose /init is followed by a broken header still runs /init
+# (what came before the damage is unpacked); pure junk leaves no /init.
+if want boot; then
+    mkdir -p "$logdir/cpio-root"
+    cp "$B/regress/hello" "$logdir/cpio-root/init"
+    bash tools/mkcpio.sh "$logdir/good.cpio" "$logdir/cpio-root" >/dev/null
+    # drop the trailer (the last entry) and append a broken header
+    python3 - "$logdir/good.cpio" "$logdir/tail.cpio" "$logdir/junk.cpio" <<'PY'
+import sys
+data = open(sys.argv[1], 'rb').read()
+cut = data.rfind(b'070701')  # the TRAILER!!! entry
+open(sys.argv[2], 'wb').write(data[:cut] + b'070701' + b'Z' * 200)
+open(sys.argv[3], 'wb').write(b'not an archive at all\n' * 50)
+PY
+    boot "$logdir/cpio-tail.log" "$B/trellis.elf" "$logdir/tail.cpio" ""
+    rc=$?
+    if ! grep -q 'initramfs: corrupt archive' "$logdir/cpio-tail.log" ||
+        ! grep -q '^hello, world' "$logdir/cpio-tail.log" || [ "$rc" != 1 ]; then
+        not_ok "boot/corrupt-initramfs-tail" "no error line, or /init did not run (qemu exit $rc)" "$logdir/cpio-tail.log"
+    else
+        ok "boot/corrupt-initramfs-tail"
+    fi
+    boot "$logdir/cpio-junk.log" "$B/trellis.elf" "$logdir/junk.cpio" ""
+    rc=$?
+    if ! grep -q 'initramfs: corrupt archive' "$logdir/cpio-junk.log" ||
+        ! grep -q 'cannot run /init: error 2' "$logdir/cpio-junk.log" ||
+        grep -q 'KERNEL PANIC' "$logdir/cpio-junk.log"; then
+        not_ok "boot/corrupt-initramfs-junk" "no clear error for a junk archive (qemu exit $rc)" "$logdir/cpio-junk.log"
+    else
+        ok "boot/corrupt-initramfs-junk"
+    fi
+fi
+
 # ---- a fault in kernel code prints a symbolized backtrace ------------------
 if want fault; then
     # kind, the report's headline, symbols that must be in the backtrace

@@ -65,7 +65,12 @@ static struct file *file_alloc(struct inode *inode, const struct file_ops *fop,
 struct file *file_new(struct inode *inode, const struct file_ops *fop,
 		      unsigned mode, unsigned flags)
 {
-	return file_alloc(inode, fop, mode, flags);
+	struct file *f = file_alloc(inode, fop, mode, flags);
+
+	/* file_put() drops it again */
+	if (f && (mode & FMODE_WRITE))
+		__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELAXED);
+	return f;
 }
 
 static unsigned fmode_of(unsigned flags)
@@ -282,7 +287,9 @@ struct file *vfs_open(int dirfd, const char *path, unsigned flags,
 			fr_mutex_lock(&vfs_ns_lock);
 			if (d->dead || d->inode || d->parent->dead) {
 				/* a removed directory takes no new names */
-				*err = d->inode ? 0 : -ENOENT;
+				*err = !d->inode	  ? -ENOENT :
+				       (flags & O_EXCL) ? -EEXIST :
+							  0;
 			} else if ((*err = vfs_permission(dir, MAY_WRITE |
 								       MAY_EXEC))) {
 			} else if (p.mnt->flags & MS_RDONLY) {

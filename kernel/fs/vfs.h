@@ -68,6 +68,17 @@ int iobuf_put(const struct iobuf *b, size_t off, const void *src, size_t len);
  */
 int iobuf_get(const struct iobuf *b, size_t off, void *dst, size_t len);
 
+struct fr_page;
+
+/*
+ * iobuf_put_page / iobuf_get_page - iobuf_put/iobuf_get with a page as the
+ * other side (@poff in it), without a bounce buffer for user memory.
+ */
+int iobuf_put_page(const struct iobuf *b, size_t off,
+		   const struct fr_page *page, size_t poff, size_t len);
+int iobuf_get_page(const struct iobuf *b, size_t off, struct fr_page *page,
+		   size_t poff, size_t len);
+
 /* What stat(2) and statx(2) report; the VFS fills the device numbers. */
 struct vfs_stat {
 	uint64_t ino;
@@ -198,13 +209,18 @@ struct inode {
 	const struct inode_ops *iop;
 	const struct file_ops *fop;
 	struct fr_mutex lock;
-	union { /* the file system's or the object's */
-		struct tmpfs_data *tmpfs;
-		struct proc_entry *proc;
-		struct pipe *pipe; /* a FIFO's pipe, made at first open */
-		struct tty *tty;
+	struct {
+		union { /* the file system's or the object's */
+			struct tmpfs_data *tmpfs;
+			const struct proc_entry *proc;
+			struct tty *tty;
+		};
+		/* a FIFO's pipe, made at first open: beside the file
+		 * system's own data (a FIFO in tmpfs has both) */
+		struct pipe *pipe;
 	} priv;
 	int priv_pid; /* procfs: the process the inode is about */
+	int priv_num; /* procfs: the fd of a PID/fd link */
 };
 
 /* A name in a directory.  Guarded by vfs_ns_lock. */
