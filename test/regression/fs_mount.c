@@ -155,7 +155,6 @@ static void check_proc(void)
 	buf[n] = 0;
 	EQ(atoi(buf), getpid());
 	OK(close(fd));
-	ERR(open("p/self/x", O_RDWR | O_CREAT, 0644), ENOENT);
 	OK(umount("p"));
 	ERR(stat("p/self", &st), ENOENT);
 }
@@ -169,11 +168,26 @@ static void as_user(void)
 	ERR(umount2("/tmp", MNT_DETACH), EPERM);
 }
 
+/* a missing name in proc: the lookup itself fails */
+static void check_proc_names(void)
+{
+	struct stat st;
+
+	section("proc: no new names (ENOENT)");
+	OK(mount("proc", "p", "proc", 0, NULL));
+	ERR(stat("p/self/x", &st), ENOENT);
+	ERR(open("p/self/x", O_RDWR | O_CREAT, 0644), ENOENT);
+	ERR(mkdir("p/self/x", 0755), ENOENT);
+	ERR(open("p/x", O_RDWR | O_CREAT, 0644), ENOENT);
+	OK(umount("p"));
+}
+
 int main(void)
 {
 	fs_setup("fs_mount");
 	check_tmpfs();
 	check_proc();
 	in_child(as_user);
+	check_proc_names();
 	return fs_done();
 }
