@@ -136,7 +136,7 @@ $(B)/regress/.stamp: $(wildcard test/regression/*.c) tools/build-regress.sh
 	@touch $@
 
 $(B)/initramfs.cpio: $(B)/regress/.stamp tools/mkinitramfs.sh tools/mkcpio.sh \
-		tools/mkexec-files.sh tools/mkbadelf.py
+		tools/mkexec-files.sh tools/mkbadelf.py $(wildcard test/busybox/*)
 	bash tools/mkinitramfs.sh $@ $(B)/regress
 
 # The demonstration's user program and its initramfs (/init only).

@@ -135,6 +135,7 @@ struct fs_context {
 	int refs; /* atomic */
 	struct fr_mutex lock;
 	struct path root, cwd;
+	unsigned umask; /* atomic: CLONE_FS shares it too, as on Linux */
 };
 
 struct fs_context *fs_context_new(const struct path *root);

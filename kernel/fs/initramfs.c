@@ -7,6 +7,7 @@
 #include <frame/log.h>
 #include <libs/cpio.h>
 #include <libs/string.h>
+#include "fs/locks.h"
 #include "fs/file.h"
 #include "fs/internal.h"
 #include "fs/devfs.h"
@@ -110,6 +111,7 @@ int vfs_init(const uint8_t *initrd, size_t len)
 	int err, dev_err;
 
 	fr_mutex_init(&vfs_ns_lock);
+	locks_init();
 	vfs_register(&tmpfs_type);
 	err = procfs_init();
 	if (!err)

@@ -372,6 +372,36 @@ int vfs_lookup_parent(int dirfd, const char *path, unsigned flags,
 	return err;
 }
 
+bool vfs_path_reachable(const struct path *p)
+{
+	struct path root;
+	struct mount *mnt = p->mnt;
+	struct dentry *d = p->dentry;
+	bool found = false;
+
+	fs_get_root(&root);
+	fr_mutex_lock(&vfs_ns_lock);
+	for (;;) {
+		if (mnt == root.mnt && d == root.dentry) {
+			found = true;
+			break;
+		}
+		if (d == mnt->root) {
+			if (mnt->parent == mnt)
+				break;
+			d = mnt->mountpoint;
+			mnt = mnt->parent;
+			continue;
+		}
+		if (d->parent == d)
+			break;
+		d = d->parent;
+	}
+	fr_mutex_unlock(&vfs_ns_lock);
+	path_put(&root);
+	return found;
+}
+
 int vfs_path_name(const struct path *p, char *buf, size_t size)
 {
 	struct path root;

@@ -404,7 +404,7 @@ int vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
 	if (!inode)
 		err = -ENOENT;
 	else if (!S_ISLNK(inode->mode))
-		err = -EINVAL;
+		err = path[0] ? -EINVAL : -ENOENT; /* "": the fd's own file */
 	else if (inode->iop && inode->iop->readlink)
 		err = inode->iop->readlink(inode, buf, size);
 	else

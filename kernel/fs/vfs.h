@@ -204,6 +204,7 @@ struct inode {
 	struct timespec64_vfs atime, mtime, ctime, btime;
 	int refs;	/* atomic */
 	int writers;	/* open for writing; -1 when executing (ETXTBSY) */
+	struct file_lock *locks; /* advisory locks (fs/locks.c) */
 	struct super_block *sb;
 	const struct inode_ops *iop;
 	const struct file_ops *fop;
@@ -383,6 +384,9 @@ int vfs_lookup_parent(int dirfd, const char *path, unsigned flags,
  * getcwd and /proc links).  Returns the length without the NUL, or
  * -ENAMETOOLONG. */
 int vfs_path_name(const struct path *p, char *buf, size_t size);
+/* Whether @p is at or below the caller's root (not after a chroot that
+ * left it outside: getcwd then says "(unreachable)"). */
+bool vfs_path_reachable(const struct path *p);
 
 /* Name-space operations behind the system calls, with Linux's errors. */
 int vfs_mknod(int dirfd, const char *path, uint32_t mode, uint64_t rdev);

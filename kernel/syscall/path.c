@@ -29,6 +29,10 @@ void path_free(char *path)
 
 unsigned current_umask(void)
 {
+	struct fs_context *fs = current_fs();
+
+	if (fs)
+		return __atomic_load_n(&fs->umask, __ATOMIC_RELAXED);
 	return __atomic_load_n(&current_process()->attrs.umask,
 			       __ATOMIC_RELAXED);
 }
