@@ -102,6 +102,24 @@ void inode_put(struct inode *inode)
 	fr_kfree(inode);
 }
 
+int inode_deny_write(struct inode *inode)
+{
+	int w = __atomic_load_n(&inode->writers, __ATOMIC_ACQUIRE);
+
+	do {
+		if (w > 0)
+			return -ETXTBSY;
+	} while (!__atomic_compare_exchange_n(&inode->writers, &w, w - 1, false,
+					      __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	return 0;
+}
+
+void inode_allow_write(struct inode *inode)
+{
+	__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELEASE);
+}
+
 void inode_touch(struct inode *inode, bool mtime, bool ctime)
 {
 	struct timespec64_vfs now = vfs_now();

@@ -243,8 +243,10 @@ static int proc_lookup(struct inode *dir, struct dentry *d)
 	struct inode *inode = NULL;
 	size_t n;
 
+	/* a name procfs does not have is ENOENT, not a negative entry, so
+	 * creating one gives ENOENT as on Linux */
 	if (dir_dead(dir))
-		return 0;
+		return -ENOENT;
 	kids = dir_children(e, &n);
 	for (size_t i = 0; i < n; i++)
 		if (strlen(kids[i].name) == d->len &&
@@ -258,7 +260,7 @@ static int proc_lookup(struct inode *dir, struct dentry *d)
 		}
 	num = name_to_num(d->name, d->len);
 	if (num < 0)
-		return 0;
+		return -ENOENT;
 	switch (e->numbered) {
 	case PROC_NUM_PIDS:
 		if (num > 0)
@@ -284,8 +286,9 @@ static int proc_lookup(struct inode *dir, struct dentry *d)
 	case PROC_NUM_NONE:
 		break;
 	}
-	if (inode)
-		dentry_instantiate(d, inode);
+	if (!inode)
+		return -ENOENT;
+	dentry_instantiate(d, inode);
 	return 0;
 }
 

@@ -313,6 +313,13 @@ struct inode *inode_new(struct super_block *sb, uint32_t mode);
 void inode_get(struct inode *inode);
 void inode_put(struct inode *inode);
 void inode_touch(struct inode *inode, bool mtime, bool ctime);
+/*
+ * inode_deny_write / inode_allow_write - a running program's file: while
+ * denied (inode->writers < 0) opening it for writing gives -ETXTBSY.
+ * Deny returns -ETXTBSY when it is open for writing already.
+ */
+int inode_deny_write(struct inode *inode);
+void inode_allow_write(struct inode *inode);
 void inode_stat(struct inode *inode, struct vfs_stat *st);
 
 /* Dentries. */

@@ -71,11 +71,28 @@ static struct mm *mm_create(void)
 	return mm;
 }
 
+/*
+ * The program file may not be opened for writing while a memory runs it
+ * (ETXTBSY, as Linux's deny_write_access); the memory's end allows it.
+ */
+static int mm_deny_exe_write(struct mm *mm)
+{
+	int err;
+
+	if (!mm->exe.dentry || !mm->exe.dentry->inode)
+		return 0;
+	err = inode_deny_write(mm->exe.dentry->inode);
+	mm->exe_denied = !err;
+	return err;
+}
+
 static void mm_put(struct mm *mm)
 {
 	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
 		return;
 	vm_map_destroy(&mm->map);
+	if (mm->exe_denied)
+		inode_allow_write(mm->exe.dentry->inode);
 	path_put(&mm->exe);
 	fr_kfree(mm);
 }
@@ -314,6 +331,8 @@ struct process *process_spawn(const char *path, const char *const *argv,
 	fd_table_open_console(p->files);
 	*err = exec_load(&p->mm->map, path, argv, envp, &entry, &sp,
 			 &p->mm->exe);
+	if (!*err)
+		*err = mm_deny_exe_write(p->mm);
 	if (*err)
 		goto fail;
 	regs = fr_user_context_regs(t->uctx);
@@ -429,6 +448,7 @@ long process_clone(const struct fr_user_regs *regs,
 			}
 			p->mm->exe = parent->mm->exe;
 			path_get(&p->mm->exe);
+			(void)mm_deny_exe_write(p->mm);
 		}
 		p->files = parent->files;
 		if (req->flags & CLONE_FILES)
@@ -551,6 +571,8 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 		return -ENOMEM;
 	err = exec_load(&fresh->map, path, argv, envp, &entry, &sp,
 			&fresh->exe);
+	if (!err)
+		err = mm_deny_exe_write(fresh);
 	if (err) {
 		mm_put(fresh);
 		return err;

@@ -29,6 +29,7 @@ struct mm {
 	struct vm_map map;
 	int users; /* atomic */
 	struct path exe; /* the program file (/proc/PID/exe), referenced */
+	bool exe_denied; /* exe's writes are denied while this runs it */
 };
 
 struct thread;
