@@ -272,8 +272,10 @@ struct file *vfs_open(int dirfd, const char *path, unsigned flags,
 			struct inode *dir = d->parent->inode;
 
 			fr_mutex_lock(&vfs_ns_lock);
-			if (d->dead || d->inode) {
-				*err = d->inode ? 0 : -ENOENT;
+			if (d->dead || d->inode || d->parent->dead) {
+				*err = !d->inode	  ? -ENOENT :
+				       (flags & O_EXCL) ? -EEXIST :
+							  0;
 			} else if ((*err = vfs_permission(dir, MAY_WRITE |
 								       MAY_EXEC))) {
 			} else if (p.mnt->flags & MS_RDONLY) {

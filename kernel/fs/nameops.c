@@ -61,6 +61,10 @@ static int create_begin(int dirfd, const char *path, bool dir,
 		goto put;
 	}
 	fr_mutex_lock(&vfs_ns_lock);
+	if (parent->dentry->dead) {
+		err = -ENOENT; /* removed since the walk */
+		goto unlock;
+	}
 	err = vfs_lookup_child(parent->dentry, last->name, last->len, d);
 	if (!err && (*d)->inode)
 		err = -EEXIST;
@@ -74,6 +78,7 @@ static int create_begin(int dirfd, const char *path, bool dir,
 		goto out;
 	dentry_put(*d);
 	*d = NULL;
+unlock:
 	fr_mutex_unlock(&vfs_ns_lock);
 put:
 	path_put(parent);

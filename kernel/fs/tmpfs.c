@@ -313,9 +313,9 @@ static int tmpfs_setattr(struct inode *inode, const struct vfs_attr *attr)
 static long tmpfs_read(struct file *f, const struct iobuf *b, size_t len,
 		       uint64_t *pos)
 {
+	static const uint8_t zeros[CHUNK];
 	struct inode *inode = f->inode;
 	struct tmpfs_data *t = inode->priv.tmpfs;
-	uint8_t chunk[CHUNK];
 	size_t done = 0;
 	long ret = 0;
 
@@ -326,17 +326,18 @@ static long tmpfs_read(struct file *f, const struct iobuf *b, size_t len,
 	while (done < len) {
 		uint64_t at = *pos + done;
 		size_t page = at / FR_PAGE_SIZE, off = at % FR_PAGE_SIZE;
-		size_t n = FR_MIN(FR_MIN(len - done, sizeof(chunk)),
-				  FR_PAGE_SIZE - off);
-		const uint8_t *src = chunk;
+		size_t n = FR_MIN(len - done, FR_PAGE_SIZE - off);
+		int err;
 
-		if (t->borrowed)
-			src = t->borrowed + at;
-		else if (page < t->npages && t->pages[page])
-			(void)fr_page_read(t->pages[page], off, chunk, n);
-		else
-			memset(chunk, 0, n);
-		if (iobuf_put(b, done, src, n)) {
+		if (t->borrowed) {
+			err = iobuf_put(b, done, t->borrowed + at, n);
+		} else if (page < t->npages && t->pages[page]) {
+			err = iobuf_put_page(b, done, t->pages[page], off, n);
+		} else {
+			n = FR_MIN(n, sizeof(zeros));
+			err = iobuf_put(b, done, zeros, n);
+		}
+		if (err) {
 			ret = -EFAULT;
 			break;
 		}
@@ -353,7 +354,6 @@ static long tmpfs_write(struct file *f, const struct iobuf *b, size_t len,
 {
 	struct inode *inode = f->inode;
 	struct tmpfs_data *t = inode->priv.tmpfs;
-	uint8_t chunk[CHUNK];
 	size_t done = 0;
 	long ret = 0;
 
@@ -367,8 +367,7 @@ static long tmpfs_write(struct file *f, const struct iobuf *b, size_t len,
 	while (!ret && done < len) {
 		uint64_t at = *pos + done;
 		size_t page = at / FR_PAGE_SIZE, off = at % FR_PAGE_SIZE;
-		size_t n = FR_MIN(FR_MIN(len - done, sizeof(chunk)),
-				  FR_PAGE_SIZE - off);
+		size_t n = FR_MIN(len - done, FR_PAGE_SIZE - off);
 
 		if (!t->pages[page]) {
 			t->pages[page] = fr_page_alloc(FR_PAGE_ZERO);
@@ -379,11 +378,10 @@ static long tmpfs_write(struct file *f, const struct iobuf *b, size_t len,
 			__atomic_add_fetch(&inode->sb->blocks_used, 1,
 					   __ATOMIC_RELAXED);
 		}
-		if (iobuf_get(b, done, chunk, n)) {
+		if (iobuf_get_page(b, done, t->pages[page], off, n)) {
 			ret = -EFAULT;
 			break;
 		}
-		(void)fr_page_write(t->pages[page], off, chunk, n);
 		done += n;
 	}
 	*pos += done;

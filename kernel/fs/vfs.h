@@ -68,6 +68,17 @@ int iobuf_put(const struct iobuf *b, size_t off, const void *src, size_t len);
  */
 int iobuf_get(const struct iobuf *b, size_t off, void *dst, size_t len);
 
+struct fr_page;
+
+/*
+ * iobuf_put_page / iobuf_get_page - iobuf_put/iobuf_get with a page as the
+ * other side (@poff in it), without a bounce buffer for user memory.
+ */
+int iobuf_put_page(const struct iobuf *b, size_t off,
+		   const struct fr_page *page, size_t poff, size_t len);
+int iobuf_get_page(const struct iobuf *b, size_t off, struct fr_page *page,
+		   size_t poff, size_t len);
+
 /* What stat(2) and statx(2) report; the VFS fills the device numbers. */
 struct vfs_stat {
 	uint64_t ino;

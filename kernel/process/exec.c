@@ -143,8 +143,10 @@ int exec_open(const char *path, bool follow, struct cpio_entry *file,
 		err = -ELOOP;
 	else if (!S_ISREG(inode->mode) || (p.mnt->flags & MS_NOEXEC))
 		err = -EACCES;
-	else
-		err = vfs_permission(inode, MAY_EXEC);
+	else if ((err = vfs_permission(inode, MAY_EXEC)))
+		;
+	else if (__atomic_load_n(&inode->writers, __ATOMIC_ACQUIRE) > 0)
+		err = -ETXTBSY; /* open for writing somewhere */
 	if (!err) {
 		memset(file, 0, sizeof(*file));
 		file->mode = inode->mode;
