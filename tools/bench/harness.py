@@ -119,10 +119,11 @@ class Boot:
         return '\n'.join(line for _, line in self.lines)
 
 
-def boot(qemu, kernel, initrd, append, timeout, stop=None):
+def boot(qemu, kernel, initrd, append, timeout, stop=None, idle=None):
     """Boot @kernel with @initrd and the command line @append; stop at
-    power-off, at @timeout seconds, or once the partial output matches the
-    regular expression @stop (then QEMU is killed)."""
+    power-off, at @timeout seconds, after @idle seconds without output, or
+    once the partial output matches the regular expression @stop (then
+    QEMU is killed)."""
     cmd = [qemu] + QEMU_FLAGS + ['-kernel', kernel, '-initrd', initrd,
                                  '-append', append]
     start = time.monotonic()
@@ -131,16 +132,19 @@ def boot(qemu, kernel, initrd, append, timeout, stop=None):
     fd = proc.stdout.fileno()
     lines, partial, timed_out = [], b'', False
     stop_re = re.compile(stop) if stop else None
+    last = start
     while True:
-        left = timeout - (time.monotonic() - start)
-        if left <= 0:
+        now = time.monotonic()
+        left = timeout - (now - start)
+        if left <= 0 or (idle and now - last > idle):
             timed_out = True
             break
         ready, _, _ = select.select([fd], [], [], min(left, 1.0))
         if not ready:
             continue
         chunk = os.read(fd, 65536)
-        now = time.monotonic() - start
+        last = time.monotonic()
+        now = last - start
         if not chunk:
             break
         partial += chunk
@@ -392,63 +396,90 @@ def write_chart(path, rows, gnuplot='gnuplot'):
 # ---- the two modes ---------------------------------------------------------
 
 def run_rounds(args, kernels):
-    """Boot both kernels args.rounds times each, alternating; return the
-    samples {kernel: {item: [values]}}, the reasons for unsupported items,
-    the units, the item order, info, and the raw boot records."""
+    """Boot both kernels args.rounds times each, alternating which goes
+    first; return the samples {kernel: {item: [values]}}, the reasons for
+    unsupported items, the units, the item order, info, and the boots that
+    did not complete.
+
+    A benchmark boot that stops before "bench-end" (a hang, a panic) is
+    blamed on the first item without a result: that item is dropped for
+    that kernel, and the kernel is booted again for the items left."""
     samples = {k: {} for k in kernels}
     unsupported = {k: {} for k in kernels}
     units, order, info, failures = {}, [], {k: {} for k in kernels}, []
     rates = {k: [] for k in kernels}
+    dropped = {k: [] for k in kernels}
+    base_only = {k: args.only for k in kernels}
     env = 'BENCH_MS=%d BENCH_TIMEOUT=%d' % (args.ms, args.item_timeout)
-    if args.only:
-        env += ' BENCH_ONLY=%s' % args.only
-    append = '%s rdinit=/bench/run %s' % (CMDLINE, env)
+    idle = args.item_timeout + 40
+
+    def add(k, name, v):
+        samples[k].setdefault(name, []).append(v)
+
     for rnd in range(args.rounds):
         names = list(kernels) if rnd % 2 == 0 else list(kernels)[::-1]
         for k in names:
-            log('bench: round %d/%d, %s: benchmarks' % (rnd + 1, args.rounds,
-                                                        k))
-            b = boot(args.qemu, kernels[k], args.initrd, append,
-                     args.timeout)
-            r = parse_bench(b)
-            for name in r['items']:
-                if name not in order:
-                    order.append(name)
-            for name, (v, unit) in r['values'].items():
-                samples[k].setdefault(name, []).append(v)
-                units[name] = unit
-            for name, why in r['unsupported'].items():
-                unsupported[k][name] = why
-            for name in r['items']:
-                if name not in r['values'] and name not in r['unsupported']:
-                    unsupported[k].setdefault(
-                        name, 'no result (%s)' % (
-                            'timeout' if b.timed_out else
-                            'qemu exit %d' % b.status))
-            if r['init'] is not None:
-                samples[k].setdefault('boot_to_init', []).append(
-                    r['init'] * 1000)
-            info[k].update(r['info'])
-            c = r['clock']
-            if 'start' in c and 'end' in c and c['end'][0] > c['start'][0]:
-                rates[k].append((c['end'][1] - c['start'][1]) /
-                                (c['end'][0] - c['start'][0]))
-            if 'mem_free_kib' in r['info']:
-                free = int(r['info']['mem_free_kib'])
-                samples[k].setdefault('mem_used_after_boot', []).append(
-                    MEM_MIB * 1024 - free)
-            if not r['end'] or r['init'] is None:
+            only = base_only[k]
+            first = True
+            while True:
+                log('bench: round %d/%d, %s: benchmarks%s' % (
+                    rnd + 1, args.rounds, k, '' if first else
+                    ' (again, without %s)' % ', '.join(dropped[k])))
+                append = '%s rdinit=/bench/run %s' % (CMDLINE, env)
+                if only:
+                    append += ' BENCH_ONLY=%s' % only
+                b = boot(args.qemu, kernels[k], args.initrd, append,
+                         args.timeout, idle=idle)
+                r = parse_bench(b)
+                for name in r['items']:
+                    if name not in order:
+                        order.append(name)
+                for name, (v, unit) in r['values'].items():
+                    add(k, name, v)
+                    units[name] = unit
+                for name, why in r['unsupported'].items():
+                    unsupported[k][name] = why
+                if first:
+                    if r['init'] is not None:
+                        add(k, 'boot_to_init', r['init'] * 1000)
+                    if 'mem_free_kib' in r['info']:
+                        add(k, 'mem_used_after_boot',
+                            MEM_MIB * 1024 - int(r['info']['mem_free_kib']))
+                    info[k].update(r['info'])
+                c = r['clock']
+                if 'start' in c and 'end' in c and \
+                        c['end'][0] > c['start'][0]:
+                    rates[k].append((c['end'][1] - c['start'][1]) /
+                                    (c['end'][0] - c['start'][0]))
+                first = False
+                if r['end'] and r['init'] is not None:
+                    break
                 failures.append((k, 'benchmarks', b))
+                left = [n for n in r['items'] if n not in r['values'] and
+                        n not in r['unsupported']]
+                if not left:
+                    break
+                why = 'no result (%s)' % ('timeout' if b.timed_out else
+                                          'qemu exit %d' % b.status)
+                unsupported[k][left[0]] = why
+                dropped[k].append(left[0])
+                if not left[1:]:
+                    break
+                only = ','.join(left[1:])
+            if dropped[k]:
+                # later rounds run without the items that stopped a boot
+                base_only[k] = ','.join(
+                    n for n in (args.only.split(',') if args.only else order)
+                    if n not in dropped[k])
             if args.shell:
                 log('bench: round %d/%d, %s: boot to the shell prompt' % (
                     rnd + 1, args.rounds, k))
                 s = boot(args.qemu, kernels[k], args.initrd,
                          '%s rdinit=/bin/sh -i' % CMDLINE, args.timeout,
-                         stop=r'# $|# \x1b')
+                         stop=r'# $|# \x1b', idle=idle)
                 t, _ = s.first(lambda l: re.search(r'# ($|\x1b)', l))
                 if t is not None:
-                    samples[k].setdefault('boot_to_shell', []).append(
-                        t * 1000)
+                    add(k, 'boot_to_shell', t * 1000)
                 else:
                     unsupported[k]['boot_to_shell'] = 'no prompt'
                     failures.append((k, 'shell', s))
