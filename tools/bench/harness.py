@@ -557,11 +557,13 @@ def report(args, kernels, samples, unsupported, units, order, info, outdir,
         'bench_ms': args.ms,
         'linux': {'image': kernels['linux'],
                   'version': info['linux'].get('uname', '?'),
-                  'clock_rate': info['linux'].get('clock_rate')},
+                  'clock_rate': info['linux'].get('clock_rate'),
+                  'guest_info': info['linux']},
         'trellis': {'image': os.path.relpath(kernels['trellis'], ROOT),
                     'commit': git_describe(),
                     'version': info['trellis'].get('uname', '?'),
-                    'clock_rate': info['trellis'].get('clock_rate')},
+                    'clock_rate': info['trellis'].get('clock_rate'),
+                    'guest_info': info['trellis']},
     }
     os.makedirs(outdir, exist_ok=True)
     chart = os.path.join(outdir, 'ratios.png')
@@ -612,7 +614,7 @@ def main():
     p.add_argument('--gnuplot', default='gnuplot')
     args = p.parse_args()
     if args.rounds is None:
-        args.rounds = 1 if args.smoke else 5
+        args.rounds = 1 if args.smoke else 7
     if args.ms is None:
         args.ms = 2 if args.smoke else 300
     if args.timeout is None:
