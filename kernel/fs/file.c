@@ -64,7 +64,12 @@ static struct file *file_alloc(struct inode *inode, const struct file_ops *fop,
 struct file *file_new(struct inode *inode, const struct file_ops *fop,
 		      unsigned mode, unsigned flags)
 {
-	return file_alloc(inode, fop, mode, flags);
+	struct file *f = file_alloc(inode, fop, mode, flags);
+
+	/* file_put() drops it again */
+	if (f && (mode & FMODE_WRITE))
+		__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELAXED);
+	return f;
 }
 
 static unsigned fmode_of(unsigned flags)

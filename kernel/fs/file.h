@@ -36,6 +36,7 @@ struct file {
 	} priv;
 	size_t seq_len;
 	bool pipe_writer; /* this end of a pipe writes */
+	unsigned pipe_version; /* FIFO reader: the writer opens it has seen */
 };
 
 /* Handles with the right to read, and to write, an open file. */

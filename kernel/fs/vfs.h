@@ -208,11 +208,15 @@ struct inode {
 	const struct inode_ops *iop;
 	const struct file_ops *fop;
 	struct fr_mutex lock;
-	union { /* the file system's or the object's */
-		struct tmpfs_data *tmpfs;
-		struct proc_entry *proc;
-		struct pipe *pipe; /* a FIFO's pipe, made at first open */
-		struct tty *tty;
+	struct {
+		union { /* the file system's or the object's */
+			struct tmpfs_data *tmpfs;
+			struct proc_entry *proc;
+			struct tty *tty;
+		};
+		/* a FIFO's pipe, made at first open: beside the file
+		 * system's own data (a FIFO in tmpfs has both) */
+		struct pipe *pipe;
 	} priv;
 	int priv_pid; /* procfs: the process the inode is about */
 };
