@@ -11,10 +11,12 @@
  * The time source is CLOCK_MONOTONIC.  An item is a function that performs
  * N operations and returns the seconds they took (setup left out);
  * bench_measure() grows N until one call takes a fifth of the target time
- * (BENCH_MS in the environment, 300 ms by default), then measures once
- * with N scaled to the whole target.  Under QEMU without KVM one
- * measurement therefore takes a few tenths of a second whatever the
- * speed of the kernel. */
+ * (BENCH_MS in the environment, 300 ms by default), then measures three
+ * times with N scaled to half the target and keeps the median (the host
+ * is shared: one disturbed run does not count).  Under QEMU without KVM
+ * an item therefore takes about half a second whatever the speed of the
+ * kernel.  The clock's resolution must be well under BENCH_MS / 2 (it is
+ * 10 ms on Trellis today). */
 #ifndef BENCH_H
 #define BENCH_H
 #define _GNU_SOURCE
@@ -28,6 +30,8 @@
 /* An item: perform @n operations, return the seconds they took, or a
  * negative value after printing an "unsupported" line. */
 typedef double (*bench_fn)(long n, void *arg);
+
+#define BENCH_RUNS 3
 
 static inline double bench_now(void)
 {
@@ -103,7 +107,7 @@ static inline void bench_unsupported_exit(const char *name, const char *what,
 static inline double bench_measure(bench_fn fn, void *arg)
 {
     double target = bench_target();
-    double t;
+    double t, runs[BENCH_RUNS];
     long n = 1;
 
     for (;;) {
@@ -114,11 +118,23 @@ static inline double bench_measure(bench_fn fn, void *arg)
             break;
         n *= t < target / 100 ? 8 : 2;
     }
-    n = (long)(n * (target / t));
+    /* BENCH_RUNS measurements of half the target each; the median is
+     * kept: one run disturbed by the host's other work does not count,
+     * and a coarse clock's rounding does not favour the kernel */
+    n = (long)(n * (target / 2 / (t > 0 ? t : target)));
     if (n < 1)
         n = 1;
-    t = fn(n, arg);
-    return t < 0 ? t : t / n;
+    for (int run = 0; run < BENCH_RUNS; run++) {
+        runs[run] = fn(n, arg);
+        if (runs[run] < 0)
+            return runs[run];
+        for (int j = run; j > 0 && runs[j] < runs[j - 1]; j--) {
+            t = runs[j];
+            runs[j] = runs[j - 1];
+            runs[j - 1] = t;
+        }
+    }
+    return runs[BENCH_RUNS / 2] / n;
 }
 
 /* Measure @fn and print its latency in microseconds per operation (or

@@ -293,7 +293,9 @@ def build_items(order, samples, unsupported, units):
                'unit': unit, 'better': 'lower' if lower else 'higher'}
         for k in ('linux', 'trellis'):
             xs = samples[k].get(name, [])
-            side = {'samples': xs, 'median': median(xs)}
+            side = {'samples': xs, 'median': median(xs),
+                    'min': min(xs) if xs else None,
+                    'max': max(xs) if xs else None}
             if not xs:
                 why = unsupported[k].get(name)
                 side['unsupported'] = why or 'no result'
