@@ -10,13 +10,13 @@
  *
  * The time source is CLOCK_MONOTONIC.  An item is a function that performs
  * N operations and returns the seconds they took (setup left out);
- * bench_measure() grows N until one call takes a fifth of the target time
- * (BENCH_MS in the environment, 300 ms by default), then measures three
- * times with N scaled to half the target and keeps the median (the host
- * is shared: one disturbed run does not count).  Under QEMU without KVM
- * an item therefore takes about half a second whatever the speed of the
- * kernel.  The clock's resolution must be well under BENCH_MS / 2 (it is
- * 10 ms on Trellis today). */
+ * bench_measure() grows N until one call takes a quarter of the target
+ * time (BENCH_MS in the environment, 300 ms by default), then measures
+ * three times with N scaled to half the target and keeps the median (the
+ * host is shared: one disturbed run does not count).  Under QEMU without
+ * KVM an item therefore takes under a second whatever the speed of the
+ * kernel.  A measurement lasts at least ten ticks of the clock
+ * (clock_getres: 10 ms on Trellis today, 1 ns on Linux). */
 #ifndef BENCH_H
 #define BENCH_H
 #define _GNU_SOURCE
@@ -103,25 +103,39 @@ static inline void bench_unsupported_exit(const char *name, const char *what,
     exit(2);
 }
 
+/* The resolution of CLOCK_MONOTONIC in seconds. */
+static inline double bench_resolution(void)
+{
+    struct timespec ts;
+
+    if (clock_getres(CLOCK_MONOTONIC, &ts) || (!ts.tv_sec && !ts.tv_nsec))
+        return 1e-9;
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* Seconds per operation of @fn, or a negative value if it gave up. */
 static inline double bench_measure(bench_fn fn, void *arg)
 {
-    double target = bench_target();
-    double t, runs[BENCH_RUNS];
-    long n = 1;
+    double target = bench_target(), res = bench_resolution();
+    double t, runs[BENCH_RUNS], cal, run_time;
+    long n = 1, n_cal;
 
+    /* a measurement lasts at least ten ticks of a coarse clock */
+    run_time = target / 2 > 10 * res ? target / 2 : 10 * res;
     for (;;) {
         t = fn(n, arg);
         if (t < 0)
             return t;
-        if (t >= target / 5 || n >= (1L << 40))
+        if (t >= run_time / 2 || n >= (1L << 40))
             break;
-        n *= t < target / 100 ? 8 : 2;
+        n *= t < run_time / 50 ? 8 : 2;
     }
+    cal = t;
+    n_cal = n;
     /* BENCH_RUNS measurements of half the target each; the median is
      * kept: one run disturbed by the host's other work does not count,
      * and a coarse clock's rounding does not favour the kernel */
-    n = (long)(n * (target / 2 / (t > 0 ? t : target)));
+    n = (long)(n * (run_time / (t > 0 ? t : run_time)));
     if (n < 1)
         n = 1;
     for (int run = 0; run < BENCH_RUNS; run++) {
@@ -134,6 +148,8 @@ static inline double bench_measure(bench_fn fn, void *arg)
             runs[j - 1] = t;
         }
     }
+    if (runs[BENCH_RUNS / 2] <= 0)	/* too fast for the clock */
+        return cal > 0 ? cal / n_cal : res / n;
     return runs[BENCH_RUNS / 2] / n;
 }
 

@@ -335,8 +335,10 @@ def write_markdown(path, meta, rows, chart):
                                    meta['linux'].get('version', '?')))
     L.append('- Trellis: %s (commit %s)' % (meta['trellis']['image'],
                                             meta['trellis']['commit']))
-    L.append('- %d rounds per kernel, alternating; medians; %d ms per '
-             'measurement' % (meta['rounds'], meta['bench_ms']))
+    L.append('- %d boots per kernel, alternating; in each boot an item is '
+             'the median of 3 measurements of about %d ms (after '
+             'calibration); the table gives the median over the boots' % (
+                 meta['rounds'], meta['bench_ms'] // 2))
     L.append('- guest CLOCK_MONOTONIC against the host clock over a '
              'benchmark boot (1 = exact): Linux %s, Trellis %s' % (
                  fmt(meta['linux'].get('clock_rate')),
@@ -503,7 +505,12 @@ def smoke(args, kernels):
     for k in kernels:
         for name in order:
             test = 'bench/%s/%s' % (k, name)
-            if samples[k].get(name):
+            xs = samples[k].get(name)
+            if xs and min(xs) <= 0:
+                print('not ok - %s (value %g: not positive)' % (test,
+                                                                min(xs)))
+                bad += 1
+            elif xs:
                 print('ok - %s' % test)
             elif k == 'trellis' and name in unsupported[k] and \
                     not unsupported[k][name].startswith('no result') and \
@@ -618,7 +625,7 @@ def main():
     if args.rounds is None:
         args.rounds = 1 if args.smoke else 7
     if args.ms is None:
-        args.ms = 2 if args.smoke else 300
+        args.ms = 2 if args.smoke else 400
     if args.timeout is None:
         args.timeout = 120 if args.smoke else 300
     if args.item_timeout is None:
