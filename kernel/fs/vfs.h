@@ -211,7 +211,7 @@ struct inode {
 	struct {
 		union { /* the file system's or the object's */
 			struct tmpfs_data *tmpfs;
-			struct proc_entry *proc;
+			const struct proc_entry *proc;
 			struct tty *tty;
 		};
 		/* a FIFO's pipe, made at first open: beside the file
@@ -219,6 +219,7 @@ struct inode {
 		struct pipe *pipe;
 	} priv;
 	int priv_pid; /* procfs: the process the inode is about */
+	int priv_num; /* procfs: the fd of a PID/fd link */
 };
 
 /* A name in a directory.  Guarded by vfs_ns_lock. */

@@ -87,6 +87,7 @@ struct exec_state {
 	char interp_name[BINPRM_BUF_SIZE];
 	struct cpio_entry file;
 	uint8_t *owned; /* file's bytes when read for the exec, or NULL */
+	struct path exe; /* the file run last (an interpreter for scripts) */
 	char head[BINPRM_BUF_SIZE]; /* the file's first bytes, zero padded */
 	Elf64_Phdr phdrs[ELF_MAX_PHDRS];
 	char interp_path[PATH_MAX + 1];
@@ -123,8 +124,11 @@ static int exec_read_all(struct inode *inode, uint8_t **buf)
 	return 0;
 }
 
-int exec_open(const char *path, bool follow, struct cpio_entry *file,
-	      uint8_t **owned)
+/* exec_open(), keeping the file's place in @keep (referenced) when it
+ * is not NULL and the file can be run. */
+static int exec_open_keep(const char *path, bool follow,
+			  struct cpio_entry *file, uint8_t **owned,
+			  struct path *keep)
 {
 	struct inode *inode;
 	struct path p;
@@ -159,8 +163,19 @@ int exec_open(const char *path, bool follow, struct cpio_entry *file,
 			file->data = *owned;
 		}
 	}
+	if (!err && keep) {
+		path_put(keep);
+		*keep = p;
+		return 0;
+	}
 	path_put(&p);
 	return err;
+}
+
+int exec_open(const char *path, bool follow, struct cpio_entry *file,
+	      uint8_t **owned)
+{
+	return exec_open_keep(path, follow, file, owned, NULL);
 }
 
 /* ---- the strings ---- */
@@ -326,7 +341,7 @@ static int load_script(struct exec_state *st)
 	str_copy(st->interp_name, name, sizeof(st->interp_name));
 	st->interp = st->interp_name;
 	fr_kfree(st->owned);
-	return exec_open(name, true, &st->file, &st->owned);
+	return exec_open_keep(name, true, &st->file, &st->owned, &st->exe);
 }
 
 /* ---- ELF programs (binfmt_elf) ---- */
@@ -453,8 +468,13 @@ static int elf_map(struct vm_map *vm, const struct elf_image *img,
 	if (!in_file)
 		return 0;
 	err = vm_map_add(vm, addr, in_file, prot, 0);
-	if (err || !prot)
+	if (err)
 		return err;
+	if (vm->layout.nfile < VM_LAYOUT_FILE_RANGES)
+		vm->layout.file[vm->layout.nfile++] =
+			(struct vm_file_range){ addr, addr + in_file, off };
+	if (!prot)
+		return 0;
 	len = FR_MIN(size, img->len - off);
 	err = vm_map_populate(vm, addr, in_file);
 	if (!err)
@@ -545,6 +565,8 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 {
 	const Elf64_Ehdr *h = &img->ehdr;
 	uint64_t bias = 0, elf_bss = 0, elf_brk = 0, phdr = 0;
+	uint64_t start_code = UINT64_MAX, end_code = 0;
+	uint64_t start_data = 0, end_data = 0;
 	unsigned bss_prot = 0;
 	bool first = true;
 	int err;
@@ -576,6 +598,16 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 			phdr = h->e_phoff - ph->p_offset + ph->p_vaddr;
 		if (!segment_fits(ph))
 			return -EINVAL;
+		/* Linux's start_code, end_code, start_data, end_data */
+		if ((ph->p_flags & PF_X) && ph->p_vaddr < start_code)
+			start_code = ph->p_vaddr;
+		if (ph->p_vaddr > start_data)
+			start_data = ph->p_vaddr;
+		if ((ph->p_flags & PF_X) &&
+		    ph->p_vaddr + ph->p_filesz > end_code)
+			end_code = ph->p_vaddr + ph->p_filesz;
+		if (ph->p_vaddr + ph->p_filesz > end_data)
+			end_data = ph->p_vaddr + ph->p_filesz;
 		if (ph->p_vaddr + ph->p_filesz > elf_bss)
 			elf_bss = ph->p_vaddr + ph->p_filesz;
 		if (ph->p_vaddr + ph->p_memsz > elf_brk) {
@@ -592,6 +624,10 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 	 * is read-only, or past the end of the file) */
 	if (elf_bss != elf_brk)
 		clear_user_page(vm, elf_bss, FR_ALIGN_UP(elf_bss, FR_PAGE_SIZE));
+	vm->layout.start_code = start_code + bias;
+	vm->layout.end_code = end_code + bias;
+	vm->layout.start_data = start_data + bias;
+	vm->layout.end_data = end_data + bias;
 	info->entry = h->e_entry + bias;
 	info->phdr = phdr + bias;
 	info->phnum = h->e_phnum;
@@ -651,6 +687,7 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	for (size_t i = 0; i < s->argc + 1 + s->envc; i++) {
 		if (i == s->argc) {
 			table[1 + i] = 0; /* the end of argv */
+			vm->layout.arg_end = strings + off;
 			continue;
 		}
 		table[1 + i] = strings + off;
@@ -658,6 +695,10 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	}
 	table[1 + s->argc + 1 + s->envc] = 0;
 	auxv[FR_ARRAY_SIZE(auxv) - 3][1] = strings + off; /* AT_EXECFN */
+	vm->layout.start_stack = strings;
+	vm->layout.arg_start = strings;
+	vm->layout.env_start = vm->layout.arg_end;
+	vm->layout.env_end = strings + off;
 	memcpy(table + 1 + s->argc + 1 + s->envc + 1, auxv, sizeof(auxv));
 
 	err = vm_map_populate(vm, FR_ALIGN_DOWN(sp, FR_PAGE_SIZE),
@@ -751,7 +792,8 @@ static int exec_run(struct exec_state *st, struct vm_map *vm)
 
 static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		      const char *path, const char *const *argv,
-		      const char *const *envp, uint64_t *entry, uint64_t *sp)
+		      const char *const *envp, uint64_t *entry, uint64_t *sp,
+		      struct path *exe)
 {
 	struct exec_state *st = FR_NEW(struct exec_state);
 	int err;
@@ -764,7 +806,8 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		if (file)
 			st->file = *file;
 		else
-			err = exec_open(path, true, &st->file, &st->owned);
+			err = exec_open_keep(path, true, &st->file,
+					     &st->owned, &st->exe);
 	}
 	if (!err)
 		err = exec_run(st, vm);
@@ -772,6 +815,11 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		*entry = st->entry;
 		*sp = st->sp;
 	}
+	if (!err && exe) {
+		*exe = st->exe; /* the reference goes with it */
+		st->exe = (struct path){ NULL, NULL };
+	}
+	path_put(&st->exe);
 	fr_kfree(st->s.buf);
 	fr_kfree(st->owned);
 	fr_kfree(st);
@@ -779,14 +827,15 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 }
 
 int exec_load(struct vm_map *vm, const char *path, const char *const *argv,
-	      const char *const *envp, uint64_t *entry, uint64_t *sp)
+	      const char *const *envp, uint64_t *entry, uint64_t *sp,
+	      struct path *exe)
 {
-	return exec_start(vm, NULL, path, argv, envp, entry, sp);
+	return exec_start(vm, NULL, path, argv, envp, entry, sp, exe);
 }
 
 int exec_load_file(struct vm_map *vm, const struct cpio_entry *file,
 		   const char *path, const char *const *argv,
 		   const char *const *envp, uint64_t *entry, uint64_t *sp)
 {
-	return exec_start(vm, file, path, argv, envp, entry, sp);
+	return exec_start(vm, file, path, argv, envp, entry, sp, NULL);
 }

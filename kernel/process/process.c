@@ -5,6 +5,7 @@
  */
 #include <frame/heap.h>
 #include <frame/log.h>
+#include <frame/timer.h>
 #include <libs/string.h>
 #include <asm/signal.h>
 #include <asm/siginfo.h>
@@ -75,6 +76,7 @@ static void mm_put(struct mm *mm)
 	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
 		return;
 	vm_map_destroy(&mm->map);
+	path_put(&mm->exe);
 	fr_kfree(mm);
 }
 
@@ -214,6 +216,7 @@ static struct process *process_alloc(void)
 	fr_waitqueue_init(&p->thread_gone);
 	p->siglock = (struct fr_spinlock)FR_SPINLOCK_INIT;
 	p->exit_signal = SIGCHLD;
+	p->start_ns = fr_monotonic_ns();
 	ktimer_init(&p->real_timer, process_real_timer_fired, NULL);
 	p->real_timer.process = p;
 	return p;
@@ -309,7 +312,8 @@ struct process *process_spawn(const char *path, const char *const *argv,
 	if (!p->mm || !p->files || !p->fs)
 		goto fail;
 	fd_table_open_console(p->files);
-	*err = exec_load(&p->mm->map, path, argv, envp, &entry, &sp);
+	*err = exec_load(&p->mm->map, path, argv, envp, &entry, &sp,
+			 &p->mm->exe);
 	if (*err)
 		goto fail;
 	regs = fr_user_context_regs(t->uctx);
@@ -423,6 +427,8 @@ long process_clone(const struct fr_user_regs *regs,
 				fr_kfree(p);
 				goto fail_thread;
 			}
+			p->mm->exe = parent->mm->exe;
+			path_get(&p->mm->exe);
 		}
 		p->files = parent->files;
 		if (req->flags & CLONE_FILES)
@@ -543,7 +549,8 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 	fresh = mm_create();
 	if (!fresh)
 		return -ENOMEM;
-	err = exec_load(&fresh->map, path, argv, envp, &entry, &sp);
+	err = exec_load(&fresh->map, path, argv, envp, &entry, &sp,
+			&fresh->exe);
 	if (err) {
 		mm_put(fresh);
 		return err;
@@ -1000,6 +1007,23 @@ int process_getsid(int pid)
 	ret = p ? p->sid : -ESRCH;
 	fr_mutex_unlock(&process_tree_lock);
 	return ret;
+}
+
+int process_last_pid(void)
+{
+	return __atomic_load_n(&next_pid, __ATOMIC_RELAXED) - 1;
+}
+
+struct mm *process_mm_get(struct process *p)
+{
+	if (p->mm)
+		__atomic_add_fetch(&p->mm->users, 1, __ATOMIC_RELAXED);
+	return p->mm;
+}
+
+void process_mm_put(struct mm *mm)
+{
+	mm_put(mm);
 }
 
 unsigned process_count(void)

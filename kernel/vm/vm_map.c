@@ -605,6 +605,7 @@ int vm_map_clone(struct vm_map *dst, struct vm_map *src)
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
 	dst->mmap_top = src->mmap_top;
+	dst->layout = src->layout;
 	for (struct vma *v = src->areas; v; v = v->next) {
 		struct vma *nv;
 		int err;

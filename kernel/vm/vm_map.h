@@ -38,6 +38,25 @@ struct vma {
 	struct vma *next;	/* sorted by start */
 };
 
+/* The pages of the program file that exec mapped (for /proc/PID/maps). */
+#define VM_LAYOUT_FILE_RANGES 8
+struct vm_file_range {
+	uint64_t start, end; /* page aligned */
+	uint64_t off;	     /* the file offset at @start */
+};
+
+/*
+ * Where exec put the program and its arguments (Linux's mm->start_code
+ * and friends), for /proc/PID/stat, statm, cmdline, environ and maps.
+ */
+struct vm_layout {
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	struct vm_file_range file[VM_LAYOUT_FILE_RANGES];
+	unsigned nfile;
+};
+
 struct vm_map {
 	struct fr_vm_space *space;
 	struct vma *areas;
@@ -46,6 +65,7 @@ struct vm_map {
 	/* pages mapped in @space (Linux's RSS), and those of VMA_SHARED areas */
 	uint64_t resident;
 	uint64_t resident_shared;
+	struct vm_layout layout; /* set by exec, copied by fork */
 };
 
 /* vm_map_init - an empty map with a new address space.  0 or -ENOMEM. */
