@@ -7,6 +7,7 @@ set terminal pngcairo size 900,height font "sans,10" noenhanced
 set output outfile
 set title "Trellis against Linux under QEMU (ratio > 1: Trellis is better)"
 set logscale x 2
+set format x "%.3g"
 set xlabel "ratio (log scale)"
 set grid xtics
 set xrange [*:*]
