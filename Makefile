@@ -150,7 +150,8 @@ $(B)/demo/root/init: test/demo/hello_mini.c
 $(B)/demo/initramfs.cpio: $(B)/demo/root/init tools/mkcpio.sh
 	bash tools/mkcpio.sh $@ $(B)/demo/root
 
-QEMU_FLAGS := -m 512M -smp 1 -nic none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4
+SMP ?= 1
+QEMU_FLAGS := -m 512M -smp $(SMP) -nic none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4
 APPEND ?= console=ttyS0
 
 run: all $(B)/initramfs.cpio
