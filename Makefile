@@ -6,6 +6,8 @@
 #   make gdb      QEMU halted with a GDB stub, symbols loaded
 #   make run-mini boot the demonstration kernel (build/mini.elf)
 #   make run-iso  boot the GRUB ISO
+#   make bench    Trellis against Linux under QEMU: table, docs/bench/
+#   make bench-smoke  every benchmark once on both kernels (part of test)
 
 B := build
 CC := gcc
@@ -14,7 +16,8 @@ OBJCOPY := objcopy
 ARCH := x86_64
 
 # Tools the build needs; tools/setup.sh installs them when one is missing.
-NEEDED_TOOLS := gcc ld qemu-system-x86_64 musl-gcc cpio grub-mkrescue xorriso busybox
+NEEDED_TOOLS := gcc ld qemu-system-x86_64 musl-gcc cpio grub-mkrescue xorriso busybox \
+	gnuplot
 MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))) \
 	$(if $(wildcard /boot/vmlinuz-*),,linux-image))
 ifneq ($(MISSING),)
@@ -54,7 +57,7 @@ MINI_OBJ := $(patsubst %,$(B)/%.o,$(MINI_C))
 
 LDSCRIPT := frame/arch/$(ARCH)/kernel.ld
 
-.PHONY: all run run-mini run-iso test iso gdb clean regress
+.PHONY: all run run-mini run-iso test iso gdb clean regress bench bench-smoke
 all: $(B)/trellis.elf $(B)/mini.elf
 
 $(UAPI_STAMP):
@@ -170,6 +173,21 @@ gdb: all $(B)/initramfs.cpio
 iso: $(B)/trellis.iso
 $(B)/trellis.iso: $(B)/trellis.elf $(B)/initramfs.cpio tools/mkiso.sh
 	bash tools/mkiso.sh $@ $(B)/trellis.elf $(B)/initramfs.cpio
+
+# Benchmarks (test/bench/, tools/bench/): `make bench` boots Linux and
+# Trellis alternately and writes docs/bench/; `make bench-smoke` runs every
+# benchmark once on both kernels and checks only that each gave a result.
+BENCH_SRC := $(wildcard test/bench/*.c test/bench/*.h)
+$(B)/bench/initramfs.cpio: $(BENCH_SRC) tools/bench/build.sh tools/mkcpio.sh
+	bash tools/bench/build.sh $(B)/bench
+
+bench: $(B)/trellis.elf $(B)/bench/initramfs.cpio
+	python3 tools/bench/harness.py --trellis $(B)/trellis.elf \
+		--initrd $(B)/bench/initramfs.cpio
+
+bench-smoke: $(B)/trellis.elf $(B)/bench/initramfs.cpio
+	python3 tools/bench/harness.py --smoke --trellis $(B)/trellis.elf \
+		--initrd $(B)/bench/initramfs.cpio
 
 test: all $(B)/initramfs.cpio $(B)/demo/initramfs.cpio $(B)/trellis.iso
 	bash tools/test.sh

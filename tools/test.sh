@@ -18,6 +18,8 @@
 #                    frame parity, expected-failure fixtures (hosted.mk)
 #   smp/...          several CPUs: the KTESTs with -smp 2, regression
 #                    programs with -smp 4, one CPU without ACPI tables
+#   bench/...        every benchmark once on both kernels, well-formed
+#                    results only (tools/bench/harness.py --smoke)
 #
 # Environment: B (build dir), ONLY (run only the groups whose name is listed,
 # e.g. ONLY="ktest trellis"), TESTS (run only the regression programs whose
@@ -380,6 +382,16 @@ if want hosted; then
     make_group hosted hosted-test
 fi
 # ---- end of the hosted target ------------------------------------------------
+
+# ---- benchmarks, each once on both kernels (tools/bench/harness.py) -------
+# `make bench-smoke` boots Linux and Trellis once with tiny measurements and
+# prints "ok - bench/KERNEL/ITEM" for each item that gave a well-formed
+# result ("unsupported" is accepted from Trellis, with a "#" line); no
+# figure is checked: `make bench` is the measurement.
+if want bench; then
+    make_group bench bench-smoke
+fi
+# ---- end of the benchmarks -----------------------------------------------------
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
