@@ -182,8 +182,14 @@ void fr_mutex_lock(struct fr_mutex *m)
 {
 	/* owner under the lock: an unlock on another CPU writes it */
 	unsigned long irq = fr_spin_lock_irqsave(&m->lock);
-	bool mine = m->owner == fr_task_current();
+	struct fr_task *self = fr_task_current();
+	bool mine = m->owner == self;
 
+	if (!m->owner) { /* free: taken without touching the waiters */
+		m->owner = self;
+		fr_spin_unlock_irqrestore(&m->lock, irq);
+		return;
+	}
 	fr_spin_unlock_irqrestore(&m->lock, irq);
 	if (mine)
 		fr_panic("mutex %p locked twice by task %s", m,
