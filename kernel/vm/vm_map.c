@@ -391,7 +391,8 @@ int vm_map_add_file(struct vm_map *map, uint64_t start, uint64_t len,
 		return -ENOMEM;
 	vma_set_object(v, obj, pgoff);
 	v->file = file;
-	file_get(file);
+	if (file)
+		file_get(file);
 	insert_sorted(map, v);
 	coalesce(map, start, start + len);
 	return 0;

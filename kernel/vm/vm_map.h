@@ -113,7 +113,8 @@ int vm_map_add(struct vm_map *map, uint64_t start, uint64_t len,
  * vm_map_add_file - map [start, start + len) of @file (whose pages are
  * @obj, from page @pgoff on) with @prot and VMA_* @flags: VMA_SHARED maps
  * the pages themselves, else copy-on-write.  The area takes references on
- * @file and @obj.  Errors as vm_map_add().
+ * @file (which may be NULL: an object without a file) and @obj.  Errors as
+ * vm_map_add().
  */
 int vm_map_add_file(struct vm_map *map, uint64_t start, uint64_t len,
 		    unsigned prot, unsigned flags, struct file *file,
