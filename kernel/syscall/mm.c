@@ -39,10 +39,16 @@ static bool commit_ok(uint64_t len)
 	return len / FR_PAGE_SIZE <= s.total;
 }
 
-/* Whether an area with @prot and VMA_* @flags commits memory. */
-static bool accountable(unsigned prot, unsigned flags)
+/*
+ * Whether an area with @prot and VMA_* @flags commits memory: a shared
+ * mapping of a file does not (its pages are the file's), only the
+ * private copies of a writable one would.
+ */
+static bool accountable(unsigned prot, unsigned flags, bool file)
 {
 	if (flags & VMA_NORESERVE)
+		return false;
+	if (file && (flags & VMA_SHARED))
 		return false;
 	return (flags & VMA_SHARED) || (prot & FR_PROT_WRITE);
 }
@@ -206,11 +212,7 @@ static long do_mmap(struct vm_map *vm, struct file *f, uint64_t addr,
 		return err;
 	if (flags & MAP_NORESERVE)
 		vflags |= VMA_NORESERVE;
-	/* a file's shared pages are the file's: only private copies count */
-	if ((f ? !(vflags & VMA_SHARED) && (fprot & FR_PROT_WRITE) &&
-		     !(vflags & VMA_NORESERVE) :
-		 accountable(fprot, vflags)) &&
-	    !commit_ok(len))
+	if (accountable(fprot, vflags, f != NULL) && !commit_ok(len))
 		return -ENOMEM;
 	if (!f && (flags & MAP_HUGETLB))
 		return -ENOMEM; /* no huge pages are reserved */
@@ -280,7 +282,8 @@ static long remap_move(struct vm_map *vm, const struct vma *v, uint64_t addr,
 {
 	uint64_t commit = keep_old ? old_len : new_len;
 
-	if (accountable(v->prot, v->flags) && !commit_ok(commit))
+	if (accountable(v->prot, v->flags, v->file != NULL) &&
+	    !commit_ok(commit))
 		return -ENOMEM;
 	if (vm_map_move(vm, addr, old_len, dest, new_len, keep_old))
 		return -ENOMEM;
@@ -385,7 +388,7 @@ long sys_mremap(const struct syscall_args *a)
 	/* the range ends its area: grow in place if nothing is in the way */
 	if (old_len == v->end - addr && new_len <= TASK_SIZE - addr &&
 	    !vm_map_overlaps(vm, v->end, addr + new_len)) {
-		if (accountable(v->prot, v->flags) &&
+		if (accountable(v->prot, v->flags, v->file != NULL) &&
 		    !commit_ok(new_len - old_len))
 			return -ENOMEM;
 		if (!vm_map_expand(vm, addr, addr + new_len))

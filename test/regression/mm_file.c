@@ -406,13 +406,15 @@ static void check_maps(void)
 		OK(mount("proc", "/proc", "proc", 0, NULL));
 	OK(fstat(fd, &st));
 	m = map(2 * P, PROT_READ, MAP_SHARED, fd, P);
-	snprintf(want, sizeof(want), "%lx-%lx r--s %08lx %02x:%02x %lu /tmp/named",
+	snprintf(want, sizeof(want),
+		 "%lx-%lx r--s %08lx %02x:%02x %lu /tmp/named",
 		 (unsigned long)m, (unsigned long)m + 2 * P, P,
 		 major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
 	maps_line_is(m, want);
 	OK(munmap(m, 2 * P));
 	m = map(P, RW, MAP_PRIVATE, fd, 2 * P);
-	snprintf(want, sizeof(want), "%lx-%lx rw-p %08lx %02x:%02x %lu /tmp/named",
+	snprintf(want, sizeof(want),
+		 "%lx-%lx rw-p %08lx %02x:%02x %lu /tmp/named",
 		 (unsigned long)m, (unsigned long)m + P, 2 * P,
 		 major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
 	maps_line_is(m, want);
