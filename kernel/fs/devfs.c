@@ -3,7 +3,7 @@
  * drivers/char/mem.c and random.c, and the nodes made at boot.
  *
  *   null     reads end of file, writes are swallowed
- *   zero     reads zeros, writes are swallowed
+ *   zero     reads zeros, writes are swallowed; maps anonymous memory
  *   full     reads zeros, writes fail with ENOSPC
  *   random   reads the kernel's generator (random/random.h), which never
  *   urandom  blocks (Linux 5.6+ random does not either once seeded);
@@ -98,9 +98,18 @@ static const struct file_ops null_fops = {
 	.write = null_write,
 };
 
+/* Mapping /dev/zero gives anonymous memory. */
+static int zero_mmap(struct file *f, struct vm_object **out)
+{
+	(void)f;
+	*out = NULL;
+	return 0;
+}
+
 static const struct file_ops zero_fops = {
 	.read = zero_read,
 	.write = null_write,
+	.mmap = zero_mmap,
 };
 
 static const struct file_ops full_fops = {

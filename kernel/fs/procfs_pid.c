@@ -809,6 +809,22 @@ static void map_line(struct proc_text *t, uint64_t start, uint64_t end,
 	proc_puts(t, "\n");
 }
 
+/* The line of an area mapping a file: its offset, device, inode, path. */
+static void map_file_area(struct proc_text *t, const struct vma *v)
+{
+	struct inode *inode = v->file->inode;
+	char *name = FR_NEW_ARRAY(char, VFS_PATH_MAX);
+
+	if (name && vfs_path_name(&v->file->path, name, VFS_PATH_MAX) < 0) {
+		fr_kfree(name);
+		name = NULL;
+	}
+	map_line(t, v->start, v->end, v->prot, v->flags & VMA_SHARED,
+		 v->pgoff * FR_PAGE_SIZE, inode->sb ? inode->sb->dev : 0,
+		 inode->ino, name);
+	fr_kfree(name);
+}
+
 /* The lines of area @v: the parts exec mapped from the program file are
  * named after it, the rest is anonymous memory. */
 static void map_area(struct proc_text *t, const struct vm_map *map,
@@ -818,6 +834,10 @@ static void map_area(struct proc_text *t, const struct vm_map *map,
 	const char *anon = NULL;
 	bool shared = v->flags & VMA_SHARED;
 
+	if (v->file) {
+		map_file_area(t, v);
+		return;
+	}
 	if (shared)
 		anon = "/dev/zero (deleted)";
 	else if (v->start <= map->brk && v->end >= map->brk_start)

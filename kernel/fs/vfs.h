@@ -28,6 +28,7 @@ struct super_block;
 struct mount;
 struct poll_table;
 struct dir_context;
+struct vm_object;
 
 /* Linux's limits. */
 #define VFS_PATH_MAX 4096
@@ -169,6 +170,10 @@ struct file_ops {
 	/* SEEK_* on a file whose size is not the inode's (directories,
 	 * /proc files); NULL: the generic seek. */
 	int64_t (*llseek)(struct file *f, int64_t off, int whence);
+	/* The pages that mmap maps (vm/vm_object.h), referenced, or NULL
+	 * for anonymous memory (/dev/zero); returns 0 or an error.  NULL:
+	 * the file cannot be mapped (-ENODEV). */
+	int (*mmap)(struct file *f, struct vm_object **out);
 };
 
 /*
