@@ -3,7 +3,9 @@
  * (positive dentries are pinned) and whose file contents are pages, kept
  * in a memory object (vm/vm_object.h) that mmap maps too.  The root file
  * system is one, filled from the initramfs: those files keep pointing at
- * the archive's bytes until first written or mapped.
+ * the archive's bytes until first written or mapped, and keep them as a
+ * view of their unchanged contents after that (for exec) until first
+ * changed.
  */
 #include <frame/heap.h>
 #include <frame/mm.h>
@@ -17,7 +19,9 @@
 #define CHUNK 1024
 
 struct tmpfs_data {
-	const uint8_t *borrowed; /* the initramfs's bytes, until written */
+	/* the initramfs's bytes, while the contents are still those (the
+	 * pages, once owned, are a copy of them) */
+	const uint8_t *borrowed;
 	/* the pages, once owned (holes read as zeros); its size covers the
 	 * file's, so that mappings beyond the end fault (SIGBUS) */
 	struct vm_object *obj;
@@ -222,7 +226,8 @@ static int tmpfs_readlink(struct inode *inode, char *buf, size_t size)
 
 /*
  * Give @inode its pages before the first change or mapping, copying the
- * borrowed bytes.  Under the inode's lock.
+ * borrowed bytes (which stay a view of the contents until they change:
+ * tmpfs_changing()).  Under the inode's lock.
  */
 static int tmpfs_own(struct inode *inode, struct tmpfs_data *t)
 {
@@ -245,8 +250,21 @@ static int tmpfs_own(struct inode *inode, struct tmpfs_data *t)
 			return -ENOSPC;
 		}
 	}
-	t->borrowed = NULL;
 	return 0;
+}
+
+/*
+ * Own the pages of @inode before a change to them (a write, a resize, a
+ * mapping that may write to them): the borrowed bytes stop being its
+ * contents.  Under the inode's lock.
+ */
+static int tmpfs_changing(struct inode *inode, struct tmpfs_data *t)
+{
+	int err = tmpfs_own(inode, t);
+
+	if (!err)
+		t->borrowed = NULL;
+	return err;
 }
 
 /* Resize to @size: the pages past it go (unmapped from every mapping),
@@ -278,7 +296,7 @@ static int tmpfs_setattr(struct inode *inode, const struct vfs_attr *attr)
 		return -EINVAL;
 	if (attr->size > TMPFS_MAX_SIZE)
 		return -EFBIG;
-	err = tmpfs_own(inode, t);
+	err = tmpfs_changing(inode, t);
 	if (err)
 		return err;
 	tmpfs_resize(t, inode->size, attr->size);
@@ -340,7 +358,7 @@ static long tmpfs_write(struct file *f, const struct iobuf *b, size_t len,
 	if (*pos > TMPFS_MAX_SIZE || len > TMPFS_MAX_SIZE - *pos)
 		return -EFBIG;
 	fr_mutex_lock(&inode->lock);
-	ret = tmpfs_own(inode, t);
+	ret = tmpfs_changing(inode, t);
 	/* the pages to write to exist while the write lasts */
 	if (!ret && *pos + len > inode->size)
 		vm_object_resize(t->obj, pages_for(*pos + len));
@@ -377,7 +395,11 @@ static int tmpfs_mmap(struct file *f, struct vm_object **out)
 	int err;
 
 	fr_mutex_lock(&inode->lock);
-	err = tmpfs_own(inode, inode->priv.tmpfs);
+	/* only a file open for writing can be mapped shared and writable */
+	if (f->mode & FMODE_WRITE)
+		err = tmpfs_changing(inode, inode->priv.tmpfs);
+	else
+		err = tmpfs_own(inode, inode->priv.tmpfs);
 	*out = err ? NULL : vm_object_get(inode->priv.tmpfs->obj);
 	fr_mutex_unlock(&inode->lock);
 	return err ? -ENOMEM : 0;

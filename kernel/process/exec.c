@@ -12,10 +12,15 @@
  * kept here: exec_load() fails with an errno only where Linux does, and a
  * failure past that point gives an empty address space whose first
  * instruction faults, which ends the new program with SIGSEGV as Linux's
- * force_fatal_sig() does (the old program is gone in both cases).  Until
- * files can be mapped, the pages of a segment that lie past the end of
- * its file are left unmapped: a program touching them gets SIGSEGV where
- * Linux gives SIGBUS.  Dynamically linked programs are checked as Linux
+ * force_fatal_sig() does (the old program is gone in both cases).
+ *
+ * The segments are private mappings of the program file, as Linux maps
+ * them: every process running a program shares its pages until it writes
+ * to one, and they come on demand; the pages of a segment past the end of
+ * the file give SIGBUS.  A file that cannot be mapped (a program the
+ * KTESTs hand over as bytes, a file system without mmap) has its segments
+ * copied into fresh pages instead, and pages past its end are left
+ * unmapped (SIGSEGV).  Dynamically linked programs are checked as Linux
  * checks them (PT_INTERP, the interpreter's headers), then refused with
  * -ENOEXEC.
  */
@@ -36,6 +41,7 @@
 #include "process/exec.h"
 #include "process/process.h"
 #include "random/random.h"
+#include "vm/vm_object.h"
 
 #define STACK_TOP FR_USER_END
 #define STACK_SIZE (8UL * 1024 * 1024)
@@ -92,6 +98,10 @@ struct exec_state {
 	Elf64_Phdr phdrs[ELF_MAX_PHDRS];
 	char interp_path[PATH_MAX + 1];
 	uint64_t entry, sp;
+	/* the program file open for its mapping, and its pages; NULL when
+	 * the segments are copied */
+	struct file *map_file;
+	struct vm_object *map_obj;
 };
 
 static const uint8_t zero_page[FR_PAGE_SIZE];
@@ -428,14 +438,54 @@ static int map_fixed(struct vm_map *vm, uint64_t start, uint64_t end,
 }
 
 /*
- * Map a segment's file pages as Linux's elf_map does: the pages holding
- * [p_vaddr, p_vaddr + p_filesz), from the file's page at p_offset; the
- * part of the last page past the end of the file reads as zeros, and
- * pages wholly past it stay unmapped.  @noreplace: fail with -EEXIST
- * rather than replace a mapping (Linux's first segment of an ET_EXEC).
+ * Open the program file st->exe for mapping its segments (read only, as
+ * Linux's bprm->file: the right to execute it is enough) and get its
+ * pages.  Nothing when it cannot be mapped: the segments are copied.
  */
-static int elf_map(struct vm_map *vm, const struct elf_image *img,
-		   const Elf64_Phdr *ph, uint64_t bias, bool noreplace)
+static void elf_open_map(struct exec_state *st)
+{
+	struct inode *inode = st->exe.dentry ? st->exe.dentry->inode : NULL;
+	struct file *f;
+
+	if (!inode || !inode->fop || !inode->fop->mmap)
+		return;
+	f = file_new(inode, inode->fop, FMODE_READ, O_RDONLY);
+	if (!f)
+		return;
+	f->path = st->exe;
+	path_get(&f->path);
+	if (f->fop->mmap(f, &st->map_obj) || !st->map_obj ||
+	    vm_object_size(st->map_obj) * FR_PAGE_SIZE < st->file.size) {
+		vm_object_put(st->map_obj);
+		st->map_obj = NULL;
+		file_put(f);
+		return;
+	}
+	st->map_file = f;
+}
+
+/* Drop what elf_open_map() took (the areas keep their own references). */
+static void elf_close_map(struct exec_state *st)
+{
+	vm_object_put(st->map_obj);
+	st->map_obj = NULL;
+	if (st->map_file)
+		file_put(st->map_file);
+	st->map_file = NULL;
+}
+
+/*
+ * Map a segment's file pages as Linux's elf_map does: the pages holding
+ * [p_vaddr, p_vaddr + p_filesz), from the file's page at p_offset, a
+ * private mapping of the file (pages wholly past its end give SIGBUS).
+ * Without one, the pages are copied: the part of the last page past the
+ * end of the file reads as zeros, and pages wholly past it stay unmapped.
+ * @noreplace: fail with -EEXIST rather than replace a mapping (Linux's
+ * first segment of an ET_EXEC).
+ */
+static int elf_map(struct exec_state *st, struct vm_map *vm,
+		   const struct elf_image *img, const Elf64_Phdr *ph,
+		   uint64_t bias, bool noreplace)
 {
 	uint64_t off_in_page = PAGE_OFFSET(ph->p_vaddr);
 	uint64_t addr = FR_ALIGN_DOWN(bias + ph->p_vaddr, FR_PAGE_SIZE);
@@ -463,6 +513,9 @@ static int elf_map(struct vm_map *vm, const struct elf_image *img,
 	err = vm_map_remove(vm, addr, size);
 	if (err)
 		return err;
+	if (st->map_obj)
+		return vm_map_add_file(vm, addr, size, prot, 0, st->map_file,
+				       st->map_obj, off / FR_PAGE_SIZE);
 	if (off < img->len)
 		in_file = FR_MIN(size, FR_ALIGN_UP(img->len - off, FR_PAGE_SIZE));
 	if (!in_file)
@@ -589,7 +642,8 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 				return -EINVAL;
 			bias = PIE_BASE - FR_ALIGN_DOWN(ph->p_vaddr, FR_PAGE_SIZE);
 		}
-		err = elf_map(vm, img, ph, bias, first && h->e_type == ET_EXEC);
+		err = elf_map(st, vm, img, ph, bias,
+			      first && h->e_type == ET_EXEC);
 		if (err)
 			return err;
 		first = false;
@@ -752,8 +806,11 @@ static int load_elf(struct exec_state *st, struct vm_map *vm)
 	if (!err)
 		err = vm_map_populate(vm, STACK_TOP - STACK_POPULATE,
 				      STACK_POPULATE);
-	if (!err)
+	if (!err) {
+		elf_open_map(st);
 		err = elf_map_all(st, vm, &img, &info);
+		elf_close_map(st);
+	}
 	if (!err)
 		err = build_stack(st, vm, &info);
 	if (err) {
