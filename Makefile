@@ -6,6 +6,8 @@
 #   make gdb      QEMU halted with a GDB stub, symbols loaded
 #   make run-mini boot the demonstration kernel (build/mini.elf)
 #   make run-iso  boot the GRUB ISO
+#   make bench    Trellis against Linux under QEMU: table, docs/bench/
+#   make bench-smoke  every benchmark once on both kernels (part of test)
 
 B := build
 CC := gcc
@@ -14,7 +16,8 @@ OBJCOPY := objcopy
 ARCH := x86_64
 
 # Tools the build needs; tools/setup.sh installs them when one is missing.
-NEEDED_TOOLS := gcc ld qemu-system-x86_64 musl-gcc cpio grub-mkrescue xorriso busybox expect
+NEEDED_TOOLS := gcc ld qemu-system-x86_64 musl-gcc cpio grub-mkrescue xorriso busybox \
+	gnuplot expect
 MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))) \
 	$(if $(wildcard /boot/vmlinuz-*),,linux-image))
 ifneq ($(MISSING),)
@@ -54,7 +57,7 @@ MINI_OBJ := $(patsubst %,$(B)/%.o,$(MINI_C))
 
 LDSCRIPT := frame/arch/$(ARCH)/kernel.ld
 
-.PHONY: all run run-mini run-iso test iso gdb clean regress
+.PHONY: all run run-mini run-iso test iso gdb clean regress bench bench-smoke
 all: $(B)/trellis.elf $(B)/mini.elf
 
 $(UAPI_STAMP):
@@ -136,7 +139,8 @@ $(B)/regress/.stamp: $(wildcard test/regression/*.c) tools/build-regress.sh
 	@touch $@
 
 $(B)/initramfs.cpio: $(B)/regress/.stamp tools/mkinitramfs.sh tools/mkcpio.sh \
-		tools/mkexec-files.sh tools/mkbadelf.py $(shell find rootfs -type f)
+		tools/mkexec-files.sh tools/mkbadelf.py $(wildcard test/busybox/*) \
+		$(shell find rootfs -type f)
 	bash tools/mkinitramfs.sh $@ $(B)/regress
 
 # The demonstration's user program and its initramfs (/init only).
@@ -147,7 +151,8 @@ $(B)/demo/root/init: test/demo/hello_mini.c
 $(B)/demo/initramfs.cpio: $(B)/demo/root/init tools/mkcpio.sh
 	bash tools/mkcpio.sh $@ $(B)/demo/root
 
-QEMU_FLAGS := -m 512M -smp 1 -nic none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4
+SMP ?= 1
+QEMU_FLAGS := -m 512M -smp $(SMP) -nic none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4
 # The serial console on this terminal for the interactive targets: keys
 # such as ^C and ^Z go to the guest (signal=off), Ctrl-A x leaves QEMU and
 # Ctrl-A c switches to its monitor (mux).
@@ -174,6 +179,21 @@ gdb: all $(B)/initramfs.cpio
 iso: $(B)/trellis.iso
 $(B)/trellis.iso: $(B)/trellis.elf $(B)/initramfs.cpio tools/mkiso.sh
 	bash tools/mkiso.sh $@ $(B)/trellis.elf $(B)/initramfs.cpio
+
+# Benchmarks (test/bench/, tools/bench/): `make bench` boots Linux and
+# Trellis alternately and writes docs/bench/; `make bench-smoke` runs every
+# benchmark once on both kernels and checks only that each gave a result.
+BENCH_SRC := $(wildcard test/bench/*.c test/bench/*.h)
+$(B)/bench/initramfs.cpio: $(BENCH_SRC) tools/bench/build.sh tools/mkcpio.sh
+	bash tools/bench/build.sh $(B)/bench
+
+bench: $(B)/trellis.elf $(B)/bench/initramfs.cpio
+	python3 tools/bench/harness.py --trellis $(B)/trellis.elf \
+		--initrd $(B)/bench/initramfs.cpio
+
+bench-smoke: $(B)/trellis.elf $(B)/bench/initramfs.cpio
+	python3 tools/bench/harness.py --smoke --trellis $(B)/trellis.elf \
+		--initrd $(B)/bench/initramfs.cpio
 
 test: all $(B)/initramfs.cpio $(B)/demo/initramfs.cpio $(B)/trellis.iso
 	bash tools/test.sh

@@ -7,6 +7,8 @@
 #                    for exec_corrupt
 #   /test/exec/...   "#!" scripts, files without an execute bit, symlinks
 #                    and a static-PIE program, for exec_script and exec_at
+#   /test/busybox/   shell scripts and Linux's output of them, for
+#                    busybox_files
 # REGRESS_DIR holds the built regression programs (exec_target, exec_argv).
 set -euo pipefail
 
@@ -101,3 +103,8 @@ ${CC:-gcc} -nostdlib -static-pie -o "$x/pie_target" "$musl/rcrt1.o" \
     "$musl/crti.o" "$(${CC:-gcc} -print-file-name=crtbeginS.o)" "$tmp/pie.o" \
     "$musl/libc.a" "$(${CC:-gcc} -print-libgcc-file-name)" \
     "$(${CC:-gcc} -print-file-name=crtendS.o)" "$musl/crtn.o"
+
+# The busybox shell scripts and their expected output (Linux's), for
+# busybox_files: test/busybox/*.sh and *.out as /test/busybox/.
+mkdir -p "$root/test/busybox"
+cp "$here/../test/busybox/"*.sh "$here/../test/busybox/"*.out "$root/test/busybox/"

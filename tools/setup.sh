@@ -11,6 +11,7 @@ PKGS=(
     linux-image-amd64
     gdb manpages-dev cloc expect
     clang-14 python3
+    gnuplot-nox
 )
 
 missing=()

@@ -19,18 +19,26 @@
 #   iso/boot         the GRUB ISO boots like `-kernel`
 #   hosted/...       the hosted target: KTESTs under ASan+UBSan and TSan,
 #                    frame parity, expected-failure fixtures (hosted.mk)
+#   smp/...          several CPUs: the KTESTs with -smp 2, regression
+#                    programs with -smp 4, one CPU without ACPI tables
+#   bench/...        every benchmark once on both kernels, well-formed
+#                    results only (tools/bench/harness.py --smoke)
 #
 # Environment: B (build dir), ONLY (run only the groups whose name is listed,
 # e.g. ONLY="ktest trellis"), TESTS (run only the regression programs whose
-# name is listed, on both kernels), TIMEOUT (seconds per boot, default 60).
+# name is listed, on both kernels), TIMEOUT (seconds per boot, default 60),
+# SMP (CPUs of every Trellis boot but the smp group's own, default 1),
+# SMP_TESTS (the regression programs the smp group boots with -smp 4).
 set -uo pipefail
 
 B=${B:-build}
 ONLY=${ONLY:-}
 export TESTS=${TESTS:-}
 TIMEOUT=${TIMEOUT:-60}
+SMP=${SMP:-1}
+SMP_TESTS=${SMP_TESTS:-hello threads futex_threads fork_wait mm_mprotect leak_cycles}
 QEMU=${QEMU:-qemu-system-x86_64}
-QEMU_FLAGS=(-m 512M -smp 1 -nic none -no-reboot -display none -monitor none -serial stdio
+QEMU_FLAGS=(-m 512M -smp "$SMP" -nic none -no-reboot -display none -monitor none -serial stdio
             -device isa-debug-exit,iobase=0xf4,iosize=4)
 
 passed=0
@@ -105,26 +113,34 @@ fi
 # ---- end of the static checks -------------------------------------------------
 
 # ---- KTESTs in the kernel -------------------------------------------------
-if want ktest; then
-    log=$logdir/ktest.log
-    boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "ktest"
-    rc=$?
+# ktest_group PREFIX LOG: the TAP lines of a KTEST boot's LOG as tests
+# PREFIX/suite.name, and PREFIX/complete for the run itself; $rc is
+# QEMU's exit status.
+ktest_group() {
+    local prefix=$1 log=$2 line
     while IFS= read -r line; do
         case "$line" in
-            "ok "*) ok "ktest/${line#* - }" ;;
-            "not ok "*) not_ok "ktest/${line#* - }" "failed" ;;
+            "ok "*) ok "$prefix/${line#* - }" ;;
+            "not ok "*) not_ok "$prefix/${line#* - }" "failed" ;;
             "#   "*) echo "$line" ;;
         esac
     done < <(grep -E '^(ok|not ok) [0-9]+ - |^#   ' "$log")
     if ! grep -q '^# ktest: [0-9]* passed, [0-9]* failed$' "$log"; then
-        not_ok "ktest/complete" "no summary: hang or panic (qemu exit $rc)" "$log"
+        not_ok "$prefix/complete" "no summary: hang or panic (qemu exit $rc)" "$log"
     elif panicked "$log"; then
-        not_ok "ktest/complete" "kernel panic" "$log"
+        not_ok "$prefix/complete" "kernel panic" "$log"
     elif grep -q '^# ktest: [0-9]* passed, 0 failed$' "$log" && [ "$rc" != 1 ]; then
-        not_ok "ktest/complete" "all passed but qemu exit $rc, expected 1" "$log"
+        not_ok "$prefix/complete" "all passed but qemu exit $rc, expected 1" "$log"
     else
-        ok "ktest/complete"
+        ok "$prefix/complete"
     fi
+}
+
+if want ktest; then
+    log=$logdir/ktest.log
+    boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "ktest"
+    rc=$?
+    ktest_group ktest "$log"
 fi
 
 # ---- regression programs on Trellis ---------------------------------------
@@ -196,6 +212,40 @@ if want boot; then
         not_ok "boot/reboot-poweroff" "reboot(POWER_OFF) did not power off (qemu exit $trellis_rc)" "$logdir/poweroff.trellis"
     else
         ok "boot/reboot-poweroff"
+    fi
+fi
+
+# ---- a corrupt initramfs: an error on the console, never a panic ----------
+# An archive whose /init is followed by a broken header still runs /init
+# (what came before the damage is unpacked); pure junk leaves no /init.
+if want boot; then
+    mkdir -p "$logdir/cpio-root"
+    cp "$B/regress/hello" "$logdir/cpio-root/init"
+    bash tools/mkcpio.sh "$logdir/good.cpio" "$logdir/cpio-root" >/dev/null
+    # drop the trailer (the last entry) and append a broken header
+    python3 - "$logdir/good.cpio" "$logdir/tail.cpio" "$logdir/junk.cpio" <<'PY'
+import sys
+data = open(sys.argv[1], 'rb').read()
+cut = data.rfind(b'070701')  # the TRAILER!!! entry
+open(sys.argv[2], 'wb').write(data[:cut] + b'070701' + b'Z' * 200)
+open(sys.argv[3], 'wb').write(b'not an archive at all\n' * 50)
+PY
+    boot "$logdir/cpio-tail.log" "$B/trellis.elf" "$logdir/tail.cpio" ""
+    rc=$?
+    if ! grep -q 'initramfs: corrupt archive' "$logdir/cpio-tail.log" ||
+        ! grep -q '^hello, world' "$logdir/cpio-tail.log" || [ "$rc" != 1 ]; then
+        not_ok "boot/corrupt-initramfs-tail" "no error line, or /init did not run (qemu exit $rc)" "$logdir/cpio-tail.log"
+    else
+        ok "boot/corrupt-initramfs-tail"
+    fi
+    boot "$logdir/cpio-junk.log" "$B/trellis.elf" "$logdir/junk.cpio" ""
+    rc=$?
+    if ! grep -q 'initramfs: corrupt archive' "$logdir/cpio-junk.log" ||
+        ! grep -q 'cannot run /init: error 2' "$logdir/cpio-junk.log" ||
+        grep -q 'KERNEL PANIC' "$logdir/cpio-junk.log"; then
+        not_ok "boot/corrupt-initramfs-junk" "no clear error for a junk archive (qemu exit $rc)" "$logdir/cpio-junk.log"
+    else
+        ok "boot/corrupt-initramfs-junk"
     fi
 fi
 
@@ -290,8 +340,77 @@ if want iso; then
     fi
 fi
 
+# ---- several CPUs -------------------------------------------------------------
+# Every CPU QEMU gives must start and answer (the smp.* KTESTs check in
+# each CPU, cross-CPU calls and TLB shootdown); all KTESTs pass with two
+# CPUs; regression programs run with four (their tasks stay on CPU 0 for
+# now, the others idle and take shootdowns); without ACPI tables the
+# kernel runs on the boot CPU alone, with a log line.
+if want smp; then
+    # smp_boot CPUS LOG KERNEL INITRD APPEND [QEMU FLAGS...]
+    smp_boot() {
+        local cpus=$1 log=$2 kernel=$3 initrd=$4 append=$5
+        shift 5
+        timeout "$TIMEOUT" "$QEMU" "${QEMU_FLAGS[@]}" -smp "$cpus" "$@" \
+            -kernel "$kernel" -initrd "$initrd" -append "console=ttyS0 $append" \
+            </dev/null 2>&1 | tr -d '\r' >"$log"
+        return "${PIPESTATUS[0]}"
+    }
+    # cpus_online LOG: the number of CPUs the kernel reports running
+    cpus_online() { sed -n 's/^smp: \([0-9]*\) CPUs* online$/\1/p' "$1" | tail -n 1; }
+
+    log=$logdir/smp-ktest.log
+    smp_boot 2 "$log" "$B/trellis.elf" "$B/initramfs.cpio" "ktest"
+    rc=$?
+    ktest_group smp2/ktest "$log"
+    if [ "$(cpus_online "$log")" != 2 ] || ! grep -q '^# smp: 2 CPUs running$' "$log"; then
+        not_ok "smp2/cpus-online" "not 2 CPUs online" "$log"
+    else
+        ok "smp2/cpus-online"
+    fi
+
+    log=$logdir/smp4-ktest.log
+    smp_boot 4 "$log" "$B/trellis.elf" "$B/initramfs.cpio" "ktest=smp"
+    rc=$?
+    ktest_group smp4/ktest "$log"
+    if [ "$(cpus_online "$log")" != 4 ]; then
+        not_ok "smp4/cpus-online" "not 4 CPUs online" "$log"
+    else
+        ok "smp4/cpus-online"
+    fi
+
+    for name in $SMP_TESTS; do
+        bin=$B/regress/$name
+        [ -x "$bin" ] || { not_ok "smp4/$name" "no program $bin"; continue; }
+        expect=$(cat "$bin.expect" 2>/dev/null || echo 0)
+        log=$logdir/smp4-$name.log
+        smp_boot 4 "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name"
+        rc=$?
+        got=$(init_status "$log")
+        if panicked "$log"; then
+            not_ok "smp4/$name" "kernel panic" "$log"
+        elif [ "$(cpus_online "$log")" != 4 ]; then
+            not_ok "smp4/$name" "not 4 CPUs online" "$log"
+        elif [ "$got" != "$expect" ]; then
+            not_ok "smp4/$name" "exit '$got', expected $expect (qemu exit $rc)" "$log"
+        else
+            ok "smp4/$name"
+        fi
+    done
+
+    log=$logdir/smp-noacpi.log
+    smp_boot 2 "$log" "$B/trellis.elf" "$B/initramfs.cpio" "ktest=smp" -machine acpi=off
+    rc=$?
+    ktest_group smp-noacpi/ktest "$log"
+    if ! grep -q '^smp: no ACPI tables: one CPU$' "$log" || [ "$(cpus_online "$log")" != 1 ]; then
+        not_ok "smp-noacpi/one-cpu" "no log line, or not one CPU" "$log"
+    else
+        ok "smp-noacpi/one-cpu"
+    fi
+fi
+
 # ---- the hosted target (frame/hosted/hosted.mk, docs/hosted.md) -----------
-# KTESTs as a Linux process under ASan+UBSan, the task and lock KTESTs under
+# KTESTs as a Linux process under ASan+UBSan, the task, lock and SMP KTESTs under
 # TSan on two CPU threads, frame parity, and fixtures that must be caught.
 # `make hosted-test` prints the same "ok - NAME" / "not ok - NAME (why)"
 # lines; a build failure that prints none is one failure.
@@ -299,6 +418,16 @@ if want hosted; then
     make_group hosted hosted-test
 fi
 # ---- end of the hosted target ------------------------------------------------
+
+# ---- benchmarks, each once on both kernels (tools/bench/harness.py) -------
+# `make bench-smoke` boots Linux and Trellis once with tiny measurements and
+# prints "ok - bench/KERNEL/ITEM" for each item that gave a well-formed
+# result ("unsupported" is accepted from Trellis, with a "#" line); no
+# figure is checked: `make bench` is the measurement.
+if want bench; then
+    make_group bench bench-smoke
+fi
+# ---- end of the benchmarks -----------------------------------------------------
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

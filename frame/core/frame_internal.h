@@ -188,6 +188,7 @@ struct percpu {
 	uint64_t fs_base_loaded;
 	struct fr_vm_space *active_vs;
 	struct fr_task *prev_dead; /* to reap after a switch */
+	bool in_cpu_call;	   /* running a cross-CPU call's function */
 };
 
 /* target: this CPU's block. */
@@ -221,6 +222,13 @@ void arch_task_adopt_current(struct fr_task *task);
 void arch_task_switch(struct fr_task *prev, struct fr_task *next);
 void arch_task_release(struct fr_task *task);
 
+/*
+ * target: whether CPU @cpu runs tasks.  The others only idle (and answer
+ * cross-CPU calls).  The kernel target keeps every task on CPU 0 until
+ * the services are SMP-safe (docs/decisions.md); the hosted one uses all.
+ */
+bool arch_cpu_runs_tasks(unsigned cpu);
+
 /* target: the scheduling policy is installed: other CPUs may start. */
 void arch_scheduler_ready(void);
 /* target: a task was queued: wake CPUs that idle (a reschedule IPI). */
@@ -231,6 +239,44 @@ void arch_kick_idle_cpus(void);
  * target delivers them only at such safe points.
  */
 void arch_irq_poll(void);
+
+/* ---- ACPI (core/acpi.c) ---- */
+
+/* The CPUs the firmware's MADT lists as enabled. */
+struct acpi_cpus {
+	unsigned n;			/* local APIC ids found */
+	unsigned dropped;		/* more than FR_MAX_CPUS */
+	uint32_t apic_id[FR_MAX_CPUS]; /* in table order, no duplicates */
+};
+
+/*
+ * Whether a valid RSDP (signature, checksums, length) lies at @pa.  Only
+ * physical memory below @limit is read, through phys_to_virt.
+ */
+bool acpi_rsdp_ok(uint64_t pa, uint64_t limit);
+/*
+ * Fill @out from the MADT that the RSDP at @rsdp_pa leads to (through the
+ * XSDT, or the RSDT when the XSDT is absent or damaged), reading only
+ * below @limit.  Returns 0 with at least one CPU, -EINVAL for a damaged
+ * RSDP, root table or MADT, -ENOENT without a MADT or an enabled CPU;
+ * each failure is logged.
+ */
+int acpi_madt_cpus(uint64_t rsdp_pa, uint64_t limit, struct acpi_cpus *out);
+
+/* ---- cross-CPU calls (core/smp.c) ---- */
+
+/* The running CPUs as a mask (bit i: CPU i). */
+uint64_t cpu_online_mask(void);
+/*
+ * Run @fn(@arg) on the running CPUs of @mask but this one and wait for
+ * them, as fr_cpu_call_others does.  Returns how many ran it, or
+ * -EDEADLK from inside a call's function.
+ */
+int cpu_call_mask(uint64_t mask, fr_cpu_call_fn fn, void *arg);
+/* Run the call addressed to this CPU, if any (the call IPI's handler). */
+void cpu_call_handle(void);
+/* target: interrupt CPU @cpu so that it runs cpu_call_handle() soon. */
+void arch_send_call_ipi(unsigned cpu);
 
 /* ---- faults ---- */
 

@@ -296,6 +296,28 @@ int fr_page_write(struct fr_page *page, size_t off, const void *src,
 	return 0;
 }
 
+int fr_page_copy_to_user(fr_uaddr_t dst, const struct fr_page *page,
+			 size_t off, size_t len)
+{
+	if (!page_span_ok(off, len))
+		return -EINVAL;
+	return fr_copy_to_user(dst, (const uint8_t *)page_address(page) + off,
+			       len) ?
+		       -EFAULT :
+		       0;
+}
+
+int fr_page_copy_from_user(struct fr_page *page, size_t off, fr_uaddr_t src,
+			   size_t len)
+{
+	if (!page_span_ok(off, len))
+		return -EINVAL;
+	return fr_copy_from_user((uint8_t *)page_address(page) + off, src,
+				 len) ?
+		       -EFAULT :
+		       0;
+}
+
 int fr_page_fill(struct fr_page *page, size_t off, int byte, size_t len)
 {
 	if (!page_span_ok(off, len))

@@ -72,20 +72,45 @@ static void wq_unlink(struct fr_wait_node *node)
 	node->queued = false;
 }
 
+static void wq_enqueue(struct fr_waitqueue *wq, struct fr_wait_node *node)
+{
+	node->task = fr_task_current();
+	node->next = &wq->head;
+	node->prev = wq->head.prev;
+	wq->head.prev->next = node;
+	wq->head.prev = node;
+	node->queued = true;
+	node->woken = false;
+}
+
 void fr_wait_prepare(struct fr_waitqueue *wq, struct fr_wait_node *node)
 {
 	unsigned long irq = fr_spin_lock_irqsave(&wq->lock);
 
-	if (!node->queued || node->task != fr_task_current()) {
-		node->task = fr_task_current();
-		node->next = &wq->head;
-		node->prev = wq->head.prev;
-		wq->head.prev->next = node;
-		wq->head.prev = node;
-		node->queued = true;
-	}
+	if (!node->queued || node->task != fr_task_current())
+		wq_enqueue(wq, node);
 	task_set_sleeping(true);
 	fr_spin_unlock_irqrestore(&wq->lock, irq);
+}
+
+void fr_wait_add(struct fr_waitqueue *wq, struct fr_wait_node *node)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&wq->lock);
+
+	if (!node->queued || node->task != fr_task_current())
+		wq_enqueue(wq, node);
+	fr_spin_unlock_irqrestore(&wq->lock, irq);
+}
+
+bool fr_wait_woken(struct fr_waitqueue *wq, const struct fr_wait_node *node)
+{
+	/* under the lock: the waker writes it, and the lock orders that
+	 * write with our own earlier fr_wait_prepare() on another queue */
+	unsigned long irq = fr_spin_lock_irqsave(&wq->lock);
+	bool woken = node->woken;
+
+	fr_spin_unlock_irqrestore(&wq->lock, irq);
+	return woken;
 }
 
 void fr_wait_sleep(void)
@@ -100,6 +125,7 @@ void fr_wait_finish(struct fr_waitqueue *wq, struct fr_wait_node *node)
 
 	if (node->queued)
 		wq_unlink(node);
+	node->woken = false;
 	task_set_sleeping(false);
 	fr_spin_unlock_irqrestore(&wq->lock, irq);
 }
@@ -114,6 +140,7 @@ static unsigned wake(struct fr_waitqueue *wq, bool all)
 		struct fr_task *t = node->task;
 
 		wq_unlink(node);
+		node->woken = true;
 		if (fr_task_wake(t))
 			n++;
 		if (!all && n)
@@ -155,8 +182,14 @@ void fr_mutex_lock(struct fr_mutex *m)
 {
 	/* owner under the lock: an unlock on another CPU writes it */
 	unsigned long irq = fr_spin_lock_irqsave(&m->lock);
-	bool mine = m->owner == fr_task_current();
+	struct fr_task *self = fr_task_current();
+	bool mine = m->owner == self;
 
+	if (!m->owner) { /* free: taken without touching the waiters */
+		m->owner = self;
+		fr_spin_unlock_irqrestore(&m->lock, irq);
+		return;
+	}
 	fr_spin_unlock_irqrestore(&m->lock, irq);
 	if (mine)
 		fr_panic("mutex %p locked twice by task %s", m,

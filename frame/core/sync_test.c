@@ -468,3 +468,89 @@ KTEST(sync, wait_event_true_condition)
 	KT_EXPECT(fr_ticks() - t0 < FR_TICK_HZ);
 	KT_EXPECT(!fr_task_wake(fr_task_current()));
 }
+
+/* ---- waiting on several queues at once (fr_wait_add, fr_wait_woken) ---- */
+
+struct multi_wait {
+	struct fr_waitqueue wq[3];
+	struct kt_join join;
+	unsigned asleep; /* the waiter is about to sleep */
+	unsigned which;	 /* the queue the waker wakes */
+};
+
+static void multi_waker_fn(void *arg)
+{
+	struct multi_wait *m = arg;
+
+	while (!RD(m->asleep))
+		fr_task_yield();
+	for (int i = 0; i < 10; i++) /* let it reach fr_wait_sleep */
+		fr_task_yield();
+	fr_wake_all(&m->wq[RD(m->which)]);
+	kt_join_done(&m->join);
+}
+
+/*
+ * A task queued on three queues with fr_wait_add() is woken by a wake-up
+ * on any one of them, and fr_wait_woken() tells which; a wake-up that came
+ * before it marked itself sleeping is seen without sleeping.  A rescuer
+ * wakes it after a deadline, so a lost wake-up fails instead of hanging.
+ */
+KTEST(sync, wait_on_several_queues)
+{
+	struct multi_wait m = { .which = 2 };
+	struct rescuer r = { .victim = fr_task_current() };
+	struct fr_wait_node nodes[3] = { { .task = NULL } };
+	struct fr_wait_node self_node = { .task = NULL };
+	struct fr_waitqueue self;
+	struct fr_task *t, *rt;
+	bool any = false;
+
+	for (int i = 0; i < 3; i++) {
+		fr_waitqueue_init(&m.wq[i]);
+		KT_EXPECT(!fr_wait_woken(&m.wq[i], &nodes[i]));
+		fr_wait_add(&m.wq[i], &nodes[i]);
+		fr_wait_add(&m.wq[i], &nodes[i]); /* already queued: no-op */
+	}
+	fr_waitqueue_init(&self);
+	/* a wake-up before sleeping is seen by fr_wait_woken alone */
+	KT_EXPECT_EQ(fr_wake_all(&m.wq[0]), 0); /* the task runs: not woken */
+	KT_EXPECT(fr_wait_woken(&m.wq[0], &nodes[0]));
+	KT_EXPECT(!fr_wait_woken(&m.wq[1], &nodes[1]));
+	fr_wait_add(&m.wq[0], &nodes[0]); /* queued again */
+	KT_EXPECT(!fr_wait_woken(&m.wq[0], &nodes[0]));
+
+	/* another task wakes the third queue while we sleep */
+	r.deadline = fr_ticks() + 3 * FR_TICK_HZ;
+	kt_join_init(&r.join, 1);
+	kt_join_init(&m.join, 1);
+	rt = fr_task_create("kt-rescuer", rescuer_fn, &r);
+	t = fr_task_create("kt-waker", multi_waker_fn, &m);
+	KT_ASSERT(t && rt);
+	fr_task_start(rt);
+	fr_task_start(t);
+	while (!any && !RD(r.fired)) {
+		fr_wait_prepare(&self, &self_node);
+		WR(m.asleep, 1);
+		for (int i = 0; i < 3; i++)
+			any |= fr_wait_woken(&m.wq[i], &nodes[i]);
+		if (!any)
+			fr_wait_sleep();
+		fr_wait_finish(&self, &self_node);
+	}
+	for (int i = 0; i < 3; i++)
+		any |= fr_wait_woken(&m.wq[i], &nodes[i]);
+	KT_EXPECT(any);
+	KT_EXPECT(!fr_wait_woken(&m.wq[0], &nodes[0]));
+	KT_EXPECT(!fr_wait_woken(&m.wq[1], &nodes[1]));
+	KT_EXPECT(fr_wait_woken(&m.wq[2], &nodes[2]));
+	kt_join_wait(kt, &m.join);
+	WR(r.done, true);
+	kt_join_wait(kt, &r.join);
+	KT_EXPECT(!RD(r.fired));
+	for (int i = 0; i < 3; i++) {
+		fr_wait_finish(&m.wq[i], &nodes[i]);
+		KT_EXPECT(!fr_wait_woken(&m.wq[i], &nodes[i]));
+		KT_EXPECT_EQ(fr_wake_all(&m.wq[i]), 0); /* nothing left queued */
+	}
+}

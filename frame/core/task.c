@@ -45,7 +45,17 @@ static void idle_loop(void *arg)
 	(void)arg;
 	for (;;) {
 		schedule();
-		fr_cpu_idle();
+		/*
+		 * A task queued since schedule() looked (a reschedule IPI
+		 * sets need_resched) must not wait for the next interrupt:
+		 * check with interrupts off, then enable them and halt in
+		 * one step.
+		 */
+		fr_irq_save();
+		if (this_cpu()->need_resched)
+			arch_irq_enable();
+		else
+			fr_cpu_idle();
 	}
 }
 
@@ -166,7 +176,9 @@ void schedule(void)
 		prev->state = TASK_RUNNABLE;
 		enqueue_locked(prev);
 	}
-	next = sched_policy ? sched_policy->pick_next(cpu->id) : NULL;
+	next = sched_policy && arch_cpu_runs_tasks(cpu->id) ?
+		       sched_policy->pick_next(cpu->id) :
+		       NULL;
 	if (next && (next->state != TASK_RUNNABLE || !next->on_rq ||
 		     (next->on_cpu >= 0 && next != prev) || next->is_idle)) {
 		fr_printk("sched: policy picked task %s which cannot run: "

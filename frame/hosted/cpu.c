@@ -3,8 +3,8 @@
  * process's main thread), with its own per-CPU block and interrupt flag.
  *
  * Interrupts are emulated: a timer thread plays the per-CPU timers and
- * marks a tick pending on every CPU FR_TICK_HZ times a second; device lines
- * and reschedule kicks are marked pending the same way.  A CPU takes its
+ * marks a tick pending on every CPU FR_TICK_HZ times a second; device lines,
+ * reschedule kicks and cross-CPU calls are marked pending the same way.  A CPU takes its
  * pending interrupts only at safe points with its interrupt flag set:
  * when interrupts are re-enabled, in fr_cpu_idle() and fr_cpu_relax(),
  * and where the core polls (arch_irq_poll).  Kernel code is not preempted
@@ -30,6 +30,7 @@ struct hosted_cpu {
 	/* set by other threads, taken by this CPU (atomics) */
 	uint32_t pending_ticks;
 	uint32_t pending_kick;	/* a reschedule kick (an IPI) */
+	uint32_t pending_call;	/* a cross-CPU call (an IPI) */
 	uint32_t pending_lines; /* device lines, CPU 0 only */
 	uint32_t wake_seq;	/* futex word, bumped on each wake-up */
 	uint32_t idling;	/* waiting in fr_cpu_idle */
@@ -71,6 +72,7 @@ static bool has_pending(struct hosted_cpu *c)
 {
 	return __atomic_load_n(&c->pending_ticks, __ATOMIC_SEQ_CST) ||
 	       __atomic_load_n(&c->pending_kick, __ATOMIC_SEQ_CST) ||
+	       __atomic_load_n(&c->pending_call, __ATOMIC_SEQ_CST) ||
 	       __atomic_load_n(&c->pending_lines, __ATOMIC_SEQ_CST);
 }
 
@@ -96,9 +98,13 @@ void hosted_deliver_interrupts(void)
 						    __ATOMIC_SEQ_CST);
 		uint32_t lines = __atomic_exchange_n(&c->pending_lines, 0,
 						     __ATOMIC_SEQ_CST);
+		uint32_t call = __atomic_exchange_n(&c->pending_call, 0,
+						    __ATOMIC_SEQ_CST);
 
-		if (!ticks && !kick && !lines)
+		if (!ticks && !kick && !lines && !call)
 			break;
+		if (call)
+			cpu_call_handle();
 		while (ticks--)
 			hosted_timer_tick(c->percpu.id);
 		for (unsigned line = 0; line < FR_IRQ_LINES; line++)
@@ -191,6 +197,23 @@ void arch_kick_idle_cpus(void)
 		__atomic_store_n(&cpus[i].pending_kick, 1, __ATOMIC_SEQ_CST);
 		wake_if_idle(&cpus[i]);
 	}
+}
+
+/*
+ * Every CPU runs tasks: the task and lock KTESTs run side by side under
+ * TSan (-smp 2).  Services meant for one CPU run with the default -smp 1.
+ */
+bool arch_cpu_runs_tasks(unsigned cpu)
+{
+	(void)cpu;
+	return true;
+}
+
+/* The call IPI: CPU @cpu runs the cross-CPU call at its next safe point. */
+void arch_send_call_ipi(unsigned cpu)
+{
+	__atomic_store_n(&cpus[cpu].pending_call, 1, __ATOMIC_SEQ_CST);
+	wake_if_idle(&cpus[cpu]);
 }
 
 /* Device line @line fired: CPU 0 takes it at its next safe point. */

@@ -3,7 +3,7 @@
 # Included at the end of the top-level Makefile; see docs/hosted.md.
 #
 #   make hosted-ktest [KTEST=prefix]   KTESTs under ASan + UBSan, 1 CPU
-#   make hosted-tsan [KTEST=prefix]    the task and lock KTESTs under TSan +
+#   make hosted-tsan [KTEST=prefix]    the task, lock and SMP KTESTs under TSan +
 #                                      UBSan, one host thread per CPU
 #                                      (HOSTED_TSAN_CPUS, 2)
 #   make hosted-debug                  build/hosted/debug/trellis-hosted: -O0,
@@ -33,8 +33,8 @@ HB := $(B)/hosted
 HOSTED_CONFIGS := asan tsan debug
 KTEST ?=
 HOSTED_TSAN_CPUS ?= 2
-# The task and lock KTESTs, which run under TSan on several CPUs.
-HOSTED_TSAN_SUITES ?= task sync
+# The task, lock and SMP KTESTs, which run under TSan on several CPUs.
+HOSTED_TSAN_SUITES ?= task sync smp
 HOSTED_TIMEOUT ?= 300
 
 HOSTED_SAN_asan := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all

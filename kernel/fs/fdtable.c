@@ -8,6 +8,7 @@
 #include <linux/resource.h>
 #include "fs/file.h"
 #include "fs/internal.h"
+#include "fs/locks.h"
 #include "process/process.h"
 
 #define FD_INITIAL 64
@@ -96,6 +97,16 @@ void fd_table_open_console(struct fd_table *t)
 	file_put(f);
 }
 
+/* @t has let go of @f (may be NULL): the table's POSIX locks on the
+ * file go with any fd closed, as on Linux; then the reference. */
+static void fd_release(struct fd_table *t, struct file *f)
+{
+	if (!f)
+		return;
+	locks_remove_posix(f, t);
+	file_put(f);
+}
+
 void fd_table_get(struct fd_table *t)
 {
 	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
@@ -106,7 +117,7 @@ void fd_table_put(struct fd_table *t)
 	if (!t || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	for (int fd = 0; fd < t->size; fd++)
-		file_put(t->files[fd]);
+		fd_release(t, t->files[fd]);
 	fr_kfree(t->files);
 	fr_kfree(t->cloexec);
 	fr_kfree(t);
@@ -135,7 +146,7 @@ void fd_table_exec(struct fd_table *t)
 			t->files[fd] = NULL;
 			cloexec_set(t, fd, false);
 			fr_mutex_unlock(&t->lock);
-			file_put(f);
+			fd_release(t, f);
 			fr_mutex_lock(&t->lock);
 		}
 	fr_mutex_unlock(&t->lock);
@@ -197,7 +208,7 @@ int fd_install_at(struct file *f, int fd, bool cloexec)
 	t->files[fd] = f;
 	cloexec_set(t, fd, cloexec);
 	fr_mutex_unlock(&t->lock);
-	file_put(old);
+	fd_release(t, old);
 	return fd;
 }
 
@@ -257,7 +268,7 @@ int fd_close(int fd)
 	fr_mutex_unlock(&t->lock);
 	if (!f)
 		return -EBADF;
-	file_put(f);
+	fd_release(t, f);
 	return 0;
 }
 
@@ -299,6 +310,7 @@ struct fs_context *fs_context_new(const struct path *root)
 		return NULL;
 	fs->refs = 1;
 	fr_mutex_init(&fs->lock);
+	fs->umask = 022;
 	fs->root = fs->cwd = *root;
 	path_get(&fs->root);
 	path_get(&fs->cwd);
@@ -323,6 +335,7 @@ struct fs_context *fs_context_copy(struct fs_context *fs)
 		path_put(&c->cwd);
 		c->cwd = fs->cwd;
 		path_get(&c->cwd);
+		c->umask = __atomic_load_n(&fs->umask, __ATOMIC_RELAXED);
 	}
 	fr_mutex_unlock(&fs->lock);
 	return c;

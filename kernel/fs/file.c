@@ -8,6 +8,7 @@
 #include <linux/mount.h>
 #include "fs/file.h"
 #include "fs/internal.h"
+#include "fs/locks.h"
 #include "fs/pipe.h"
 
 struct file *file_reader_file(file_reader r)
@@ -64,7 +65,12 @@ static struct file *file_alloc(struct inode *inode, const struct file_ops *fop,
 struct file *file_new(struct inode *inode, const struct file_ops *fop,
 		      unsigned mode, unsigned flags)
 {
-	return file_alloc(inode, fop, mode, flags);
+	struct file *f = file_alloc(inode, fop, mode, flags);
+
+	/* file_put() drops it again */
+	if (f && (mode & FMODE_WRITE))
+		__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELAXED);
+	return f;
 }
 
 static unsigned fmode_of(unsigned flags)
@@ -93,9 +99,10 @@ struct file *file_open(const struct path *p, unsigned flags, int *err)
 	if (!(mode & FMODE_PATH)) {
 		if (mode & FMODE_READ)
 			mask |= MAY_READ;
-		if (mode & FMODE_WRITE)
+		/* O_TRUNC needs the right to write, even with O_RDONLY */
+		if ((mode & FMODE_WRITE) || (flags & O_TRUNC))
 			mask |= MAY_WRITE;
-		if (S_ISDIR(inode->mode) && (mode & FMODE_WRITE)) {
+		if (S_ISDIR(inode->mode) && (mask & MAY_WRITE)) {
 			*err = -EISDIR;
 			return NULL;
 		}
@@ -152,6 +159,7 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	locks_remove_file(f);
 	if (f->fop && f->fop->release)
 		f->fop->release(f);
 	if (f->mode & FMODE_WRITE)
@@ -227,6 +235,11 @@ long vfs_write(file_writer w, const struct iobuf *b, size_t len, uint64_t *pos)
 		return -EINVAL;
 	if (len > 0x7ffff000)
 		len = 0x7ffff000;
+	if (pos && (f->flags & O_APPEND) && positioned(f)) {
+		/* pwrite on O_APPEND appends, as Linux does; *pos unmoved */
+		own = f->inode->size;
+		return f->fop->write(f, b, len, &own);
+	}
 	if (pos || !positioned(f))
 		return f->fop->write(f, b, len, pos ? pos : &own);
 	fr_mutex_lock(&f->pos_lock);
@@ -272,8 +285,11 @@ struct file *vfs_open(int dirfd, const char *path, unsigned flags,
 			struct inode *dir = d->parent->inode;
 
 			fr_mutex_lock(&vfs_ns_lock);
-			if (d->dead || d->inode) {
-				*err = d->inode ? 0 : -ENOENT;
+			if (d->dead || d->inode || d->parent->dead) {
+				/* a removed directory takes no new names */
+				*err = !d->inode	  ? -ENOENT :
+				       (flags & O_EXCL) ? -EEXIST :
+							  0;
 			} else if ((*err = vfs_permission(dir, MAY_WRITE |
 								       MAY_EXEC))) {
 			} else if (p.mnt->flags & MS_RDONLY) {
@@ -332,7 +348,7 @@ struct file *vfs_open(int dirfd, const char *path, unsigned flags,
 	} else {
 		f = file_open(&p, flags, err);
 	}
-	if (f && (flags & O_TRUNC) && (f->mode & FMODE_WRITE) &&
+	if (f && (flags & O_TRUNC) && !(f->mode & FMODE_PATH) &&
 	    S_ISREG(inode->mode) && inode->size) {
 		struct vfs_attr a = { .valid = ATTR_SIZE | ATTR_MTIME,
 				      .size = 0,

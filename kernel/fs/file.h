@@ -36,6 +36,7 @@ struct file {
 	} priv;
 	size_t seq_len;
 	bool pipe_writer; /* this end of a pipe writes */
+	unsigned pipe_version; /* FIFO reader: the writer opens it has seen */
 };
 
 /* Handles with the right to read, and to write, an open file. */
@@ -134,6 +135,7 @@ struct fs_context {
 	int refs; /* atomic */
 	struct fr_mutex lock;
 	struct path root, cwd;
+	unsigned umask; /* atomic: CLONE_FS shares it too, as on Linux */
 };
 
 struct fs_context *fs_context_new(const struct path *root);

@@ -7,8 +7,11 @@
 #include <frame/log.h>
 #include <libs/cpio.h>
 #include <libs/string.h>
+#include "fs/locks.h"
 #include "fs/file.h"
 #include "fs/internal.h"
+#include "fs/devfs.h"
+#include "fs/procfs.h"
 
 /* Unpack one entry named @name (NUL-terminated, relative to the root). */
 static int unpack_entry(const char *name, const struct cpio_entry *e)
@@ -105,12 +108,23 @@ static int unpack(const uint8_t *buf, size_t len)
 
 int vfs_init(const uint8_t *initrd, size_t len)
 {
-	int err;
+	int err, dev_err;
 
 	fr_mutex_init(&vfs_ns_lock);
+	locks_init();
 	vfs_register(&tmpfs_type);
+	err = procfs_init();
+	if (!err)
+		err = devfs_init();
+	if (err)
+		return err;
 	err = vfs_mount_root(&tmpfs_type);
 	if (err)
 		return err;
-	return unpack(initrd, len);
+	err = unpack(initrd, len);
+	/* /dev even after a corrupt archive (what was read stays) */
+	dev_err = devfs_populate();
+	if (dev_err)
+		fr_printk("trellis: /dev: error %d\n", -dev_err);
+	return err;
 }

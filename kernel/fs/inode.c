@@ -4,6 +4,7 @@
  * helpers every read and write goes through.
  */
 #include <frame/heap.h>
+#include <frame/mm.h>
 #include <libs/string.h>
 #include <linux/time.h>
 #include "fs/vfs.h"
@@ -29,6 +30,29 @@ int iobuf_get(const struct iobuf *b, size_t off, void *dst, size_t len)
 			       0;
 	memcpy(dst, b->kbuf + off, len);
 	return 0;
+}
+
+int iobuf_put_page(const struct iobuf *b, size_t off,
+		   const struct fr_page *page, size_t poff, size_t len)
+{
+	if (b->user)
+		return fr_page_copy_to_user(fr_uaddr_add(b->uaddr, off), page,
+					    poff, len) ?
+			       -EFAULT :
+			       0;
+	return fr_page_read(page, poff, b->kbuf + off, len) ? -EFAULT : 0;
+}
+
+int iobuf_get_page(const struct iobuf *b, size_t off, struct fr_page *page,
+		   size_t poff, size_t len)
+{
+	if (b->user)
+		return fr_page_copy_from_user(page, poff,
+					      fr_uaddr_add(b->uaddr, off),
+					      len) ?
+			       -EFAULT :
+			       0;
+	return fr_page_write(page, poff, b->kbuf + off, len) ? -EFAULT : 0;
 }
 
 struct timespec64_vfs vfs_now(void)
@@ -76,6 +100,24 @@ void inode_put(struct inode *inode)
 	if (inode->iop && inode->iop->evict)
 		inode->iop->evict(inode);
 	fr_kfree(inode);
+}
+
+int inode_deny_write(struct inode *inode)
+{
+	int w = __atomic_load_n(&inode->writers, __ATOMIC_ACQUIRE);
+
+	do {
+		if (w > 0)
+			return -ETXTBSY;
+	} while (!__atomic_compare_exchange_n(&inode->writers, &w, w - 1, false,
+					      __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	return 0;
+}
+
+void inode_allow_write(struct inode *inode)
+{
+	__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELEASE);
 }
 
 void inode_touch(struct inode *inode, bool mtime, bool ctime)

@@ -38,12 +38,12 @@ bool dentry_has_children(struct dentry *dir);
 /* tmpfs, the root file system. */
 extern const struct fs_type tmpfs_type;
 /* tmpfs_set_data - make @inode's contents @data (@len bytes, read only,
- * not owned: the initramfs), copied at the first write. */
+ * not owned: the initramfs), copied at the first write or mapping. */
 void tmpfs_set_data(struct inode *inode, const uint8_t *data, size_t len);
 /*
  * tmpfs_data - the contents of a regular tmpfs file as one block, for
- * exec: when they are one block already (unchanged initramfs files) the
- * block itself, else NULL.
+ * exec: when they are one block already (initramfs files never changed,
+ * mapped or not) the block itself, else NULL.
  */
 const uint8_t *tmpfs_data(struct inode *inode);
 

@@ -13,12 +13,12 @@
 #include "fs/vfs.h"
 
 /* The walk's working memory (too large for the stack). */
-struct walk {
+static struct walk {
 	char rest[VFS_PATH_MAX + 1];
 	char link[VFS_PATH_MAX + 1];
 	struct path cur, root;
 	int links;
-};
+} the_walk; /* one walk at a time: guarded by vfs_ns_lock */
 
 /* Replace @p by @to (whose reference is taken over). */
 static void path_move(struct path *p, struct path *to)
@@ -308,16 +308,13 @@ static struct walk *walk_begin(int dirfd, const char *path, unsigned flags,
 		*err = -ENOENT;
 		return NULL;
 	}
-	w = FR_NEW(struct walk);
-	if (!w) {
-		*err = -ENOMEM;
-		return NULL;
-	}
+	w = &the_walk;
+	w->cur = w->root = (struct path){ NULL, NULL };
+	w->links = 0;
 	memcpy(w->rest, path, n + 1);
 	*err = walk_start(w, dirfd, path);
 	if (*err) {
 		path_put(&w->root);
-		fr_kfree(w);
 		return NULL;
 	}
 	return w;
@@ -327,7 +324,6 @@ static void walk_end(struct walk *w)
 {
 	path_put(&w->cur);
 	path_put(&w->root);
-	fr_kfree(w);
 }
 
 int vfs_lookup(int dirfd, const char *path, unsigned flags, struct path *out)
@@ -370,6 +366,36 @@ int vfs_lookup_parent(int dirfd, const char *path, unsigned flags,
 	}
 	fr_mutex_unlock(&vfs_ns_lock);
 	return err;
+}
+
+bool vfs_path_reachable(const struct path *p)
+{
+	struct path root;
+	struct mount *mnt = p->mnt;
+	struct dentry *d = p->dentry;
+	bool found = false;
+
+	fs_get_root(&root);
+	fr_mutex_lock(&vfs_ns_lock);
+	for (;;) {
+		if (mnt == root.mnt && d == root.dentry) {
+			found = true;
+			break;
+		}
+		if (d == mnt->root) {
+			if (mnt->parent == mnt)
+				break;
+			d = mnt->mountpoint;
+			mnt = mnt->parent;
+			continue;
+		}
+		if (d->parent == d)
+			break;
+		d = d->parent;
+	}
+	fr_mutex_unlock(&vfs_ns_lock);
+	path_put(&root);
+	return found;
 }
 
 int vfs_path_name(const struct path *p, char *buf, size_t size)

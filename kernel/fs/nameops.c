@@ -61,6 +61,10 @@ static int create_begin(int dirfd, const char *path, bool dir,
 		goto put;
 	}
 	fr_mutex_lock(&vfs_ns_lock);
+	if (parent->dentry->dead) {
+		err = -ENOENT; /* removed since the walk */
+		goto unlock;
+	}
 	err = vfs_lookup_child(parent->dentry, last->name, last->len, d);
 	if (!err && (*d)->inode)
 		err = -EEXIST;
@@ -74,6 +78,7 @@ static int create_begin(int dirfd, const char *path, bool dir,
 		goto out;
 	dentry_put(*d);
 	*d = NULL;
+unlock:
 	fr_mutex_unlock(&vfs_ns_lock);
 put:
 	path_put(parent);
@@ -399,7 +404,7 @@ int vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
 	if (!inode)
 		err = -ENOENT;
 	else if (!S_ISLNK(inode->mode))
-		err = -EINVAL;
+		err = path[0] ? -EINVAL : -ENOENT; /* "": the fd's own file */
 	else if (inode->iop && inode->iop->readlink)
 		err = inode->iop->readlink(inode, buf, size);
 	else

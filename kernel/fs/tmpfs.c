@@ -1,8 +1,11 @@
 /*
  * tmpfs: a file system in memory whose names are the dentry cache itself
- * (positive dentries are pinned) and whose file contents are pages.  The
- * root file system is one, filled from the initramfs: those files keep
- * pointing at the archive's bytes until first written.
+ * (positive dentries are pinned) and whose file contents are pages, kept
+ * in a memory object (vm/vm_object.h) that mmap maps too.  The root file
+ * system is one, filled from the initramfs: those files keep pointing at
+ * the archive's bytes until first written or mapped, and keep them as a
+ * view of their unchanged contents after that (for exec) until first
+ * changed.
  */
 #include <frame/heap.h>
 #include <frame/mm.h>
@@ -11,15 +14,24 @@
 #include <linux/magic.h>
 #include "fs/file.h"
 #include "fs/internal.h"
+#include "vm/vm_object.h"
 
 #define CHUNK 1024
 
 struct tmpfs_data {
-	const uint8_t *borrowed; /* the initramfs's bytes, until written */
-	struct fr_page **pages;	 /* NULL entries are holes (zeros) */
-	size_t npages;		 /* slots in pages */
-	char *link;		 /* a symbolic link's target */
+	/* the initramfs's bytes, while the contents are still those (the
+	 * pages, once owned, are a copy of them) */
+	const uint8_t *borrowed;
+	/* the pages, once owned (holes read as zeros); its size covers the
+	 * file's, so that mappings beyond the end fault (SIGBUS) */
+	struct vm_object *obj;
+	char *link; /* a symbolic link's target */
 };
+
+static uint64_t pages_for(uint64_t size)
+{
+	return size / FR_PAGE_SIZE + !!(size % FR_PAGE_SIZE);
+}
 
 static const struct inode_ops tmpfs_dir_iops, tmpfs_file_iops,
 	tmpfs_link_iops, tmpfs_special_iops;
@@ -31,13 +43,7 @@ static void tmpfs_evict(struct inode *inode)
 
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->npages; i++)
-		if (t->pages[i]) {
-			fr_page_put(t->pages[i]);
-			__atomic_sub_fetch(&inode->sb->blocks_used, 1,
-					   __ATOMIC_RELAXED);
-		}
-	fr_kfree(t->pages);
+	vm_object_put(t->obj); /* the pages leave blocks_used */
 	fr_kfree(t->link);
 	fr_kfree(t);
 	inode->priv.tmpfs = NULL;
@@ -218,72 +224,62 @@ static int tmpfs_readlink(struct inode *inode, char *buf, size_t size)
 	return (int)n;
 }
 
-/* Copy borrowed bytes into pages before the first change. */
+/*
+ * Give @inode its pages before the first change or mapping, copying the
+ * borrowed bytes (which stay a view of the contents until they change:
+ * tmpfs_changing()).  Under the inode's lock.
+ */
 static int tmpfs_own(struct inode *inode, struct tmpfs_data *t)
 {
 	const uint8_t *src = t->borrowed;
-	size_t size = inode->size, npages = (size + FR_PAGE_SIZE - 1) /
-					    FR_PAGE_SIZE;
+	uint64_t size = inode->size;
 
-	if (!src)
+	if (t->obj)
 		return 0;
-	t->pages = FR_NEW_ARRAY(struct fr_page *, npages ? npages : 1);
-	if (!t->pages)
+	t->obj = vm_object_new(pages_for(size), &inode->sb->blocks_used);
+	if (!t->obj)
 		return -ENOSPC;
-	t->npages = npages ? npages : 1;
-	for (size_t i = 0; i < npages; i++) {
+	for (uint64_t i = 0; src && i < pages_for(size); i++) {
 		size_t n = FR_MIN(size - i * FR_PAGE_SIZE, FR_PAGE_SIZE);
+		struct fr_page *page;
 
-		t->pages[i] = fr_page_alloc(FR_PAGE_ZERO);
-		if (!t->pages[i])
-			return -ENOSPC; /* evict frees what was made */
-		__atomic_add_fetch(&inode->sb->blocks_used, 1,
-				   __ATOMIC_RELAXED);
-		if (fr_page_write(t->pages[i], 0, src + i * FR_PAGE_SIZE, n))
-			return -EIO;
-	}
-	t->borrowed = NULL;
-	return 0;
-}
-
-/* Make room for @npages page slots. */
-static int tmpfs_reserve(struct tmpfs_data *t, size_t npages)
-{
-	size_t cap = t->npages ? t->npages : 4;
-	struct fr_page **pages;
-
-	if (npages <= t->npages)
-		return 0;
-	while (cap < npages)
-		cap *= 2;
-	pages = FR_NEW_ARRAY(struct fr_page *, cap);
-	if (!pages)
-		return -ENOSPC;
-	if (t->npages)
-		memcpy(pages, t->pages, sizeof(*pages) * t->npages);
-	fr_kfree(t->pages);
-	t->pages = pages;
-	t->npages = cap;
-	return 0;
-}
-
-/* Drop the pages past @size and clear the tail of the last one. */
-static void tmpfs_shrink(struct inode *inode, struct tmpfs_data *t,
-			 uint64_t size)
-{
-	size_t keep = (size + FR_PAGE_SIZE - 1) / FR_PAGE_SIZE;
-
-	for (size_t i = keep; i < t->npages; i++)
-		if (t->pages[i]) {
-			fr_page_put(t->pages[i]);
-			t->pages[i] = NULL;
-			__atomic_sub_fetch(&inode->sb->blocks_used, 1,
-					   __ATOMIC_RELAXED);
+		if (vm_object_page(t->obj, i, &page) ||
+		    fr_page_write(page, 0, src + i * FR_PAGE_SIZE, n)) {
+			vm_object_put(t->obj);
+			t->obj = NULL;
+			return -ENOSPC;
 		}
-	if (size % FR_PAGE_SIZE && keep && keep <= t->npages &&
-	    t->pages[keep - 1])
-		(void)fr_page_fill(t->pages[keep - 1], size % FR_PAGE_SIZE, 0,
-				   FR_PAGE_SIZE - size % FR_PAGE_SIZE);
+	}
+	return 0;
+}
+
+/*
+ * Own the pages of @inode before a change to them (a write, a resize, a
+ * mapping that may write to them): the borrowed bytes stop being its
+ * contents.  Under the inode's lock.
+ */
+static int tmpfs_changing(struct inode *inode, struct tmpfs_data *t)
+{
+	int err = tmpfs_own(inode, t);
+
+	if (!err)
+		t->borrowed = NULL;
+	return err;
+}
+
+/* Resize to @size: the pages past it go (unmapped from every mapping),
+ * and the tail of the last one is cleared. */
+static void tmpfs_resize(struct tmpfs_data *t, uint64_t old, uint64_t size)
+{
+	struct fr_page *page;
+
+	if (size < old && size % FR_PAGE_SIZE) {
+		page = vm_object_lookup(t->obj, size / FR_PAGE_SIZE);
+		if (page)
+			(void)fr_page_fill(page, size % FR_PAGE_SIZE, 0,
+					   FR_PAGE_SIZE - size % FR_PAGE_SIZE);
+	}
+	vm_object_resize(t->obj, pages_for(size));
 }
 
 /* The largest file: Linux's MAX_LFS_FILESIZE. */
@@ -300,11 +296,10 @@ static int tmpfs_setattr(struct inode *inode, const struct vfs_attr *attr)
 		return -EINVAL;
 	if (attr->size > TMPFS_MAX_SIZE)
 		return -EFBIG;
-	err = tmpfs_own(inode, t);
+	err = tmpfs_changing(inode, t);
 	if (err)
 		return err;
-	if (attr->size < inode->size)
-		tmpfs_shrink(inode, t, attr->size);
+	tmpfs_resize(t, inode->size, attr->size);
 	inode->size = attr->size;
 	inode_touch(inode, true, true);
 	return 0;
@@ -313,9 +308,9 @@ static int tmpfs_setattr(struct inode *inode, const struct vfs_attr *attr)
 static long tmpfs_read(struct file *f, const struct iobuf *b, size_t len,
 		       uint64_t *pos)
 {
+	static const uint8_t zeros[CHUNK];
 	struct inode *inode = f->inode;
 	struct tmpfs_data *t = inode->priv.tmpfs;
-	uint8_t chunk[CHUNK];
 	size_t done = 0;
 	long ret = 0;
 
@@ -326,17 +321,21 @@ static long tmpfs_read(struct file *f, const struct iobuf *b, size_t len,
 	while (done < len) {
 		uint64_t at = *pos + done;
 		size_t page = at / FR_PAGE_SIZE, off = at % FR_PAGE_SIZE;
-		size_t n = FR_MIN(FR_MIN(len - done, sizeof(chunk)),
-				  FR_PAGE_SIZE - off);
-		const uint8_t *src = chunk;
+		size_t n = FR_MIN(len - done, FR_PAGE_SIZE - off);
+		int err;
 
-		if (t->borrowed)
-			src = t->borrowed + at;
-		else if (page < t->npages && t->pages[page])
-			(void)fr_page_read(t->pages[page], off, chunk, n);
-		else
-			memset(chunk, 0, n);
-		if (iobuf_put(b, done, src, n)) {
+		struct fr_page *p = t->obj ? vm_object_lookup(t->obj, page) :
+					     NULL;
+
+		if (t->borrowed) {
+			err = iobuf_put(b, done, t->borrowed + at, n);
+		} else if (p) {
+			err = iobuf_put_page(b, done, p, off, n);
+		} else {
+			n = FR_MIN(n, sizeof(zeros));
+			err = iobuf_put(b, done, zeros, n);
+		}
+		if (err) {
 			ret = -EFAULT;
 			break;
 		}
@@ -353,46 +352,57 @@ static long tmpfs_write(struct file *f, const struct iobuf *b, size_t len,
 {
 	struct inode *inode = f->inode;
 	struct tmpfs_data *t = inode->priv.tmpfs;
-	uint8_t chunk[CHUNK];
 	size_t done = 0;
 	long ret = 0;
 
 	if (*pos > TMPFS_MAX_SIZE || len > TMPFS_MAX_SIZE - *pos)
 		return -EFBIG;
 	fr_mutex_lock(&inode->lock);
-	ret = tmpfs_own(inode, t);
-	if (!ret)
-		ret = tmpfs_reserve(t, (*pos + len + FR_PAGE_SIZE - 1) /
-					       FR_PAGE_SIZE);
+	ret = tmpfs_changing(inode, t);
+	/* the pages to write to exist while the write lasts */
+	if (!ret && *pos + len > inode->size)
+		vm_object_resize(t->obj, pages_for(*pos + len));
 	while (!ret && done < len) {
 		uint64_t at = *pos + done;
-		size_t page = at / FR_PAGE_SIZE, off = at % FR_PAGE_SIZE;
-		size_t n = FR_MIN(FR_MIN(len - done, sizeof(chunk)),
-				  FR_PAGE_SIZE - off);
+		size_t off = at % FR_PAGE_SIZE;
+		size_t n = FR_MIN(len - done, FR_PAGE_SIZE - off);
+		struct fr_page *page;
 
-		if (!t->pages[page]) {
-			t->pages[page] = fr_page_alloc(FR_PAGE_ZERO);
-			if (!t->pages[page]) {
-				ret = -ENOSPC;
-				break;
-			}
-			__atomic_add_fetch(&inode->sb->blocks_used, 1,
-					   __ATOMIC_RELAXED);
+		if (vm_object_page(t->obj, at / FR_PAGE_SIZE, &page)) {
+			ret = -ENOSPC;
+			break;
 		}
-		if (iobuf_get(b, done, chunk, n)) {
+		if (iobuf_get_page(b, done, page, off, n)) {
 			ret = -EFAULT;
 			break;
 		}
-		(void)fr_page_write(t->pages[page], off, chunk, n);
 		done += n;
 	}
 	*pos += done;
 	if (*pos > inode->size)
 		inode->size = *pos;
+	if (t->obj && vm_object_size(t->obj) > pages_for(inode->size))
+		vm_object_resize(t->obj, pages_for(inode->size));
 	if (done)
 		inode_touch(inode, true, true);
 	fr_mutex_unlock(&inode->lock);
 	return done ? (long)done : ret;
+}
+
+static int tmpfs_mmap(struct file *f, struct vm_object **out)
+{
+	struct inode *inode = f->inode;
+	int err;
+
+	fr_mutex_lock(&inode->lock);
+	/* only a file open for writing can be mapped shared and writable */
+	if (f->mode & FMODE_WRITE)
+		err = tmpfs_changing(inode, inode->priv.tmpfs);
+	else
+		err = tmpfs_own(inode, inode->priv.tmpfs);
+	*out = err ? NULL : vm_object_get(inode->priv.tmpfs->obj);
+	fr_mutex_unlock(&inode->lock);
+	return err ? -ENOMEM : 0;
 }
 
 void tmpfs_set_data(struct inode *inode, const uint8_t *data, size_t len)
@@ -494,6 +504,7 @@ static const struct inode_ops tmpfs_special_iops = {
 static const struct file_ops tmpfs_file_fops = {
 	.read = tmpfs_read,
 	.write = tmpfs_write,
+	.mmap = tmpfs_mmap,
 };
 
 static const struct file_ops tmpfs_dir_fops = {

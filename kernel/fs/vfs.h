@@ -28,6 +28,7 @@ struct super_block;
 struct mount;
 struct poll_table;
 struct dir_context;
+struct vm_object;
 
 /* Linux's limits. */
 #define VFS_PATH_MAX 4096
@@ -67,6 +68,17 @@ int iobuf_put(const struct iobuf *b, size_t off, const void *src, size_t len);
  * @dst.  Returns 0 or -EFAULT.
  */
 int iobuf_get(const struct iobuf *b, size_t off, void *dst, size_t len);
+
+struct fr_page;
+
+/*
+ * iobuf_put_page / iobuf_get_page - iobuf_put/iobuf_get with a page as the
+ * other side (@poff in it), without a bounce buffer for user memory.
+ */
+int iobuf_put_page(const struct iobuf *b, size_t off,
+		   const struct fr_page *page, size_t poff, size_t len);
+int iobuf_get_page(const struct iobuf *b, size_t off, struct fr_page *page,
+		   size_t poff, size_t len);
 
 /* What stat(2) and statx(2) report; the VFS fills the device numbers. */
 struct vfs_stat {
@@ -158,6 +170,10 @@ struct file_ops {
 	/* SEEK_* on a file whose size is not the inode's (directories,
 	 * /proc files); NULL: the generic seek. */
 	int64_t (*llseek)(struct file *f, int64_t off, int whence);
+	/* The pages that mmap maps (vm/vm_object.h), referenced, or NULL
+	 * for anonymous memory (/dev/zero); returns 0 or an error.  NULL:
+	 * the file cannot be mapped (-ENODEV). */
+	int (*mmap)(struct file *f, struct vm_object **out);
 };
 
 /*
@@ -193,17 +209,23 @@ struct inode {
 	struct timespec64_vfs atime, mtime, ctime, btime;
 	int refs;	/* atomic */
 	int writers;	/* open for writing; -1 when executing (ETXTBSY) */
+	struct file_lock *locks; /* advisory locks (fs/locks.c) */
 	struct super_block *sb;
 	const struct inode_ops *iop;
 	const struct file_ops *fop;
 	struct fr_mutex lock;
-	union { /* the file system's or the object's */
-		struct tmpfs_data *tmpfs;
-		struct proc_entry *proc;
-		struct pipe *pipe; /* a FIFO's pipe, made at first open */
-		struct tty *tty;
+	struct {
+		union { /* the file system's or the object's */
+			struct tmpfs_data *tmpfs;
+			const struct proc_entry *proc;
+			struct tty *tty;
+		};
+		/* a FIFO's pipe, made at first open: beside the file
+		 * system's own data (a FIFO in tmpfs has both) */
+		struct pipe *pipe;
 	} priv;
 	int priv_pid; /* procfs: the process the inode is about */
+	int priv_num; /* procfs: the fd of a PID/fd link */
 };
 
 /* A name in a directory.  Guarded by vfs_ns_lock. */
@@ -296,6 +318,13 @@ struct inode *inode_new(struct super_block *sb, uint32_t mode);
 void inode_get(struct inode *inode);
 void inode_put(struct inode *inode);
 void inode_touch(struct inode *inode, bool mtime, bool ctime);
+/*
+ * inode_deny_write / inode_allow_write - a running program's file: while
+ * denied (inode->writers < 0) opening it for writing gives -ETXTBSY.
+ * Deny returns -ETXTBSY when it is open for writing already.
+ */
+int inode_deny_write(struct inode *inode);
+void inode_allow_write(struct inode *inode);
 void inode_stat(struct inode *inode, struct vfs_stat *st);
 
 /* Dentries. */
@@ -367,6 +396,9 @@ int vfs_lookup_parent(int dirfd, const char *path, unsigned flags,
  * getcwd and /proc links).  Returns the length without the NUL, or
  * -ENAMETOOLONG. */
 int vfs_path_name(const struct path *p, char *buf, size_t size);
+/* Whether @p is at or below the caller's root (not after a chroot that
+ * left it outside: getcwd then says "(unreachable)"). */
+bool vfs_path_reachable(const struct path *p);
 
 /* Name-space operations behind the system calls, with Linux's errors. */
 int vfs_mknod(int dirfd, const char *path, uint32_t mode, uint64_t rdev);

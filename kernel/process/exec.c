@@ -12,10 +12,15 @@
  * kept here: exec_load() fails with an errno only where Linux does, and a
  * failure past that point gives an empty address space whose first
  * instruction faults, which ends the new program with SIGSEGV as Linux's
- * force_fatal_sig() does (the old program is gone in both cases).  Until
- * files can be mapped, the pages of a segment that lie past the end of
- * its file are left unmapped: a program touching them gets SIGSEGV where
- * Linux gives SIGBUS.  Dynamically linked programs are checked as Linux
+ * force_fatal_sig() does (the old program is gone in both cases).
+ *
+ * The segments are private mappings of the program file, as Linux maps
+ * them: every process running a program shares its pages until it writes
+ * to one, and they come on demand; the pages of a segment past the end of
+ * the file give SIGBUS.  A file that cannot be mapped (a program the
+ * KTESTs hand over as bytes, a file system without mmap) has its segments
+ * copied into fresh pages instead, and pages past its end are left
+ * unmapped (SIGSEGV).  Dynamically linked programs are checked as Linux
  * checks them (PT_INTERP, the interpreter's headers), then refused with
  * -ENOEXEC.
  */
@@ -36,6 +41,7 @@
 #include "process/exec.h"
 #include "process/process.h"
 #include "random/random.h"
+#include "vm/vm_object.h"
 
 #define STACK_TOP FR_USER_END
 #define STACK_SIZE (8UL * 1024 * 1024)
@@ -87,10 +93,15 @@ struct exec_state {
 	char interp_name[BINPRM_BUF_SIZE];
 	struct cpio_entry file;
 	uint8_t *owned; /* file's bytes when read for the exec, or NULL */
+	struct path exe; /* the file run last (an interpreter for scripts) */
 	char head[BINPRM_BUF_SIZE]; /* the file's first bytes, zero padded */
 	Elf64_Phdr phdrs[ELF_MAX_PHDRS];
 	char interp_path[PATH_MAX + 1];
 	uint64_t entry, sp;
+	/* the program file open for its mapping, and its pages; NULL when
+	 * the segments are copied */
+	struct file *map_file;
+	struct vm_object *map_obj;
 };
 
 static const uint8_t zero_page[FR_PAGE_SIZE];
@@ -123,8 +134,11 @@ static int exec_read_all(struct inode *inode, uint8_t **buf)
 	return 0;
 }
 
-int exec_open(const char *path, bool follow, struct cpio_entry *file,
-	      uint8_t **owned)
+/* exec_open(), keeping the file's place in @keep (referenced) when it
+ * is not NULL and the file can be run. */
+static int exec_open_keep(const char *path, bool follow,
+			  struct cpio_entry *file, uint8_t **owned,
+			  struct path *keep)
 {
 	struct inode *inode;
 	struct path p;
@@ -143,8 +157,10 @@ int exec_open(const char *path, bool follow, struct cpio_entry *file,
 		err = -ELOOP;
 	else if (!S_ISREG(inode->mode) || (p.mnt->flags & MS_NOEXEC))
 		err = -EACCES;
-	else
-		err = vfs_permission(inode, MAY_EXEC);
+	else if ((err = vfs_permission(inode, MAY_EXEC)))
+		;
+	else if (__atomic_load_n(&inode->writers, __ATOMIC_ACQUIRE) > 0)
+		err = -ETXTBSY; /* open for writing somewhere */
 	if (!err) {
 		memset(file, 0, sizeof(*file));
 		file->mode = inode->mode;
@@ -157,8 +173,19 @@ int exec_open(const char *path, bool follow, struct cpio_entry *file,
 			file->data = *owned;
 		}
 	}
+	if (!err && keep) {
+		path_put(keep);
+		*keep = p;
+		return 0;
+	}
 	path_put(&p);
 	return err;
+}
+
+int exec_open(const char *path, bool follow, struct cpio_entry *file,
+	      uint8_t **owned)
+{
+	return exec_open_keep(path, follow, file, owned, NULL);
 }
 
 /* ---- the strings ---- */
@@ -324,7 +351,7 @@ static int load_script(struct exec_state *st)
 	str_copy(st->interp_name, name, sizeof(st->interp_name));
 	st->interp = st->interp_name;
 	fr_kfree(st->owned);
-	return exec_open(name, true, &st->file, &st->owned);
+	return exec_open_keep(name, true, &st->file, &st->owned, &st->exe);
 }
 
 /* ---- ELF programs (binfmt_elf) ---- */
@@ -411,14 +438,54 @@ static int map_fixed(struct vm_map *vm, uint64_t start, uint64_t end,
 }
 
 /*
- * Map a segment's file pages as Linux's elf_map does: the pages holding
- * [p_vaddr, p_vaddr + p_filesz), from the file's page at p_offset; the
- * part of the last page past the end of the file reads as zeros, and
- * pages wholly past it stay unmapped.  @noreplace: fail with -EEXIST
- * rather than replace a mapping (Linux's first segment of an ET_EXEC).
+ * Open the program file st->exe for mapping its segments (read only, as
+ * Linux's bprm->file: the right to execute it is enough) and get its
+ * pages.  Nothing when it cannot be mapped: the segments are copied.
  */
-static int elf_map(struct vm_map *vm, const struct elf_image *img,
-		   const Elf64_Phdr *ph, uint64_t bias, bool noreplace)
+static void elf_open_map(struct exec_state *st)
+{
+	struct inode *inode = st->exe.dentry ? st->exe.dentry->inode : NULL;
+	struct file *f;
+
+	if (!inode || !inode->fop || !inode->fop->mmap)
+		return;
+	f = file_new(inode, inode->fop, FMODE_READ, O_RDONLY);
+	if (!f)
+		return;
+	f->path = st->exe;
+	path_get(&f->path);
+	if (f->fop->mmap(f, &st->map_obj) || !st->map_obj ||
+	    vm_object_size(st->map_obj) * FR_PAGE_SIZE < st->file.size) {
+		vm_object_put(st->map_obj);
+		st->map_obj = NULL;
+		file_put(f);
+		return;
+	}
+	st->map_file = f;
+}
+
+/* Drop what elf_open_map() took (the areas keep their own references). */
+static void elf_close_map(struct exec_state *st)
+{
+	vm_object_put(st->map_obj);
+	st->map_obj = NULL;
+	if (st->map_file)
+		file_put(st->map_file);
+	st->map_file = NULL;
+}
+
+/*
+ * Map a segment's file pages as Linux's elf_map does: the pages holding
+ * [p_vaddr, p_vaddr + p_filesz), from the file's page at p_offset, a
+ * private mapping of the file (pages wholly past its end give SIGBUS).
+ * Without one, the pages are copied: the part of the last page past the
+ * end of the file reads as zeros, and pages wholly past it stay unmapped.
+ * @noreplace: fail with -EEXIST rather than replace a mapping (Linux's
+ * first segment of an ET_EXEC).
+ */
+static int elf_map(struct exec_state *st, struct vm_map *vm,
+		   const struct elf_image *img, const Elf64_Phdr *ph,
+		   uint64_t bias, bool noreplace)
 {
 	uint64_t off_in_page = PAGE_OFFSET(ph->p_vaddr);
 	uint64_t addr = FR_ALIGN_DOWN(bias + ph->p_vaddr, FR_PAGE_SIZE);
@@ -446,13 +513,21 @@ static int elf_map(struct vm_map *vm, const struct elf_image *img,
 	err = vm_map_remove(vm, addr, size);
 	if (err)
 		return err;
+	if (st->map_obj)
+		return vm_map_add_file(vm, addr, size, prot, 0, st->map_file,
+				       st->map_obj, off / FR_PAGE_SIZE);
 	if (off < img->len)
 		in_file = FR_MIN(size, FR_ALIGN_UP(img->len - off, FR_PAGE_SIZE));
 	if (!in_file)
 		return 0;
 	err = vm_map_add(vm, addr, in_file, prot, 0);
-	if (err || !prot)
+	if (err)
 		return err;
+	if (vm->layout.nfile < VM_LAYOUT_FILE_RANGES)
+		vm->layout.file[vm->layout.nfile++] =
+			(struct vm_file_range){ addr, addr + in_file, off };
+	if (!prot)
+		return 0;
 	len = FR_MIN(size, img->len - off);
 	err = vm_map_populate(vm, addr, in_file);
 	if (!err)
@@ -543,6 +618,8 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 {
 	const Elf64_Ehdr *h = &img->ehdr;
 	uint64_t bias = 0, elf_bss = 0, elf_brk = 0, phdr = 0;
+	uint64_t start_code = UINT64_MAX, end_code = 0;
+	uint64_t start_data = 0, end_data = 0;
 	unsigned bss_prot = 0;
 	bool first = true;
 	int err;
@@ -565,7 +642,8 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 				return -EINVAL;
 			bias = PIE_BASE - FR_ALIGN_DOWN(ph->p_vaddr, FR_PAGE_SIZE);
 		}
-		err = elf_map(vm, img, ph, bias, first && h->e_type == ET_EXEC);
+		err = elf_map(st, vm, img, ph, bias,
+			      first && h->e_type == ET_EXEC);
 		if (err)
 			return err;
 		first = false;
@@ -574,6 +652,16 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 			phdr = h->e_phoff - ph->p_offset + ph->p_vaddr;
 		if (!segment_fits(ph))
 			return -EINVAL;
+		/* Linux's start_code, end_code, start_data, end_data */
+		if ((ph->p_flags & PF_X) && ph->p_vaddr < start_code)
+			start_code = ph->p_vaddr;
+		if (ph->p_vaddr > start_data)
+			start_data = ph->p_vaddr;
+		if ((ph->p_flags & PF_X) &&
+		    ph->p_vaddr + ph->p_filesz > end_code)
+			end_code = ph->p_vaddr + ph->p_filesz;
+		if (ph->p_vaddr + ph->p_filesz > end_data)
+			end_data = ph->p_vaddr + ph->p_filesz;
 		if (ph->p_vaddr + ph->p_filesz > elf_bss)
 			elf_bss = ph->p_vaddr + ph->p_filesz;
 		if (ph->p_vaddr + ph->p_memsz > elf_brk) {
@@ -590,6 +678,10 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 	 * is read-only, or past the end of the file) */
 	if (elf_bss != elf_brk)
 		clear_user_page(vm, elf_bss, FR_ALIGN_UP(elf_bss, FR_PAGE_SIZE));
+	vm->layout.start_code = start_code + bias;
+	vm->layout.end_code = end_code + bias;
+	vm->layout.start_data = start_data + bias;
+	vm->layout.end_data = end_data + bias;
 	info->entry = h->e_entry + bias;
 	info->phdr = phdr + bias;
 	info->phnum = h->e_phnum;
@@ -649,6 +741,7 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	for (size_t i = 0; i < s->argc + 1 + s->envc; i++) {
 		if (i == s->argc) {
 			table[1 + i] = 0; /* the end of argv */
+			vm->layout.arg_end = strings + off;
 			continue;
 		}
 		table[1 + i] = strings + off;
@@ -656,6 +749,10 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	}
 	table[1 + s->argc + 1 + s->envc] = 0;
 	auxv[FR_ARRAY_SIZE(auxv) - 3][1] = strings + off; /* AT_EXECFN */
+	vm->layout.start_stack = strings;
+	vm->layout.arg_start = strings;
+	vm->layout.env_start = vm->layout.arg_end;
+	vm->layout.env_end = strings + off;
 	memcpy(table + 1 + s->argc + 1 + s->envc + 1, auxv, sizeof(auxv));
 
 	err = vm_map_populate(vm, FR_ALIGN_DOWN(sp, FR_PAGE_SIZE),
@@ -709,8 +806,11 @@ static int load_elf(struct exec_state *st, struct vm_map *vm)
 	if (!err)
 		err = vm_map_populate(vm, STACK_TOP - STACK_POPULATE,
 				      STACK_POPULATE);
-	if (!err)
+	if (!err) {
+		elf_open_map(st);
 		err = elf_map_all(st, vm, &img, &info);
+		elf_close_map(st);
+	}
 	if (!err)
 		err = build_stack(st, vm, &info);
 	if (err) {
@@ -749,7 +849,8 @@ static int exec_run(struct exec_state *st, struct vm_map *vm)
 
 static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		      const char *path, const char *const *argv,
-		      const char *const *envp, uint64_t *entry, uint64_t *sp)
+		      const char *const *envp, uint64_t *entry, uint64_t *sp,
+		      struct path *exe)
 {
 	struct exec_state *st = FR_NEW(struct exec_state);
 	int err;
@@ -762,7 +863,8 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		if (file)
 			st->file = *file;
 		else
-			err = exec_open(path, true, &st->file, &st->owned);
+			err = exec_open_keep(path, true, &st->file,
+					     &st->owned, &st->exe);
 	}
 	if (!err)
 		err = exec_run(st, vm);
@@ -770,6 +872,11 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 		*entry = st->entry;
 		*sp = st->sp;
 	}
+	if (!err && exe) {
+		*exe = st->exe; /* the reference goes with it */
+		st->exe = (struct path){ NULL, NULL };
+	}
+	path_put(&st->exe);
 	fr_kfree(st->s.buf);
 	fr_kfree(st->owned);
 	fr_kfree(st);
@@ -777,14 +884,15 @@ static int exec_start(struct vm_map *vm, const struct cpio_entry *file,
 }
 
 int exec_load(struct vm_map *vm, const char *path, const char *const *argv,
-	      const char *const *envp, uint64_t *entry, uint64_t *sp)
+	      const char *const *envp, uint64_t *entry, uint64_t *sp,
+	      struct path *exe)
 {
-	return exec_start(vm, NULL, path, argv, envp, entry, sp);
+	return exec_start(vm, NULL, path, argv, envp, entry, sp, exe);
 }
 
 int exec_load_file(struct vm_map *vm, const struct cpio_entry *file,
 		   const char *path, const char *const *argv,
 		   const char *const *envp, uint64_t *entry, uint64_t *sp)
 {
-	return exec_start(vm, file, path, argv, envp, entry, sp);
+	return exec_start(vm, file, path, argv, envp, entry, sp, NULL);
 }

@@ -7,7 +7,8 @@
  * each load must end in one of the errors Linux gives or in an image
  * whose first instruction faults, never in a crash (the hosted target
  * runs this under AddressSanitizer, which catches any read outside the
- * file).
+ * file), and the same program run from a tmpfs file, whose segments are
+ * mapped from the file.
  */
 #include <frame/heap.h>
 #include <frame/ktest.h>
@@ -18,7 +19,10 @@
 #include <libs/fmt.h>
 #include <libs/string.h>
 #include <linux/auxvec.h>
+#include "fs/file.h"
+#include "fs/internal.h"
 #include "process/exec.h"
+#include "process/process.h"
 
 /* ---- "#!" lines ---- */
 
@@ -438,5 +442,112 @@ KTEST(exec, elf_corrupt_random)
 	KT_EXPECT(loaded > 0 && fatal > 0 && refused > 0);
 	fr_printk("#   %d loaded, %d killed, %d refused\n", loaded, fatal,
 		  refused);
+	fr_kfree(buf);
+}
+
+/* ---- programs mapped from their file ---- */
+
+#define MAPPED_PATH "/kt_exec_mapped"
+
+/* A file @path of mode 0755 holding @len bytes of @buf.  0 or an error. */
+static int make_file(const char *path, const uint8_t *buf, size_t len)
+{
+	struct iobuf b = iobuf_kernel((uint8_t *)buf);
+	uint64_t pos = 0;
+	file_writer w;
+	struct file *f;
+	long n = -EBADF;
+	int err;
+
+	f = vfs_open(AT_FDCWD, path, O_CREAT | O_TRUNC | O_WRONLY, 0755, &err);
+	if (!f)
+		return err;
+	if (!file_as_writer(f, &w)) {
+		n = vfs_write(w, &b, len, &pos);
+		file_writer_put(w);
+	}
+	file_put(f);
+	return n == (long)len ? 0 : -EIO;
+}
+
+/* The page mapped at @addr of @vm (after a read fault), or NULL. */
+static struct fr_page *page_at(struct vm_map *vm, uint64_t addr,
+			       unsigned *prot)
+{
+	if (vm_map_fault(vm, addr, false, false))
+		return NULL;
+	return fr_vm_space_query(vm->space, fr_uaddr(addr), prot);
+}
+
+/*
+ * Two processes running one program file share its text page, read only;
+ * the data page holding the start of the bss is each one's own copy with
+ * the bytes past p_filesz zeroed, and the file keeps them.
+ */
+KTEST(exec, elf_maps_file)
+{
+	uint8_t *buf = FR_NEW_ARRAY(uint8_t, PROG_LEN);
+	struct path exe[2] = { { NULL, NULL }, { NULL, NULL } };
+	struct vm_map vm[2];
+	struct fr_page *text[2], *data[2];
+	uint64_t entry, sp, filesz = 8;
+	unsigned prot[2] = { 0, 0 };
+	uint8_t got[0x20], file_byte = 0;
+	struct vma *v;
+
+	KT_ASSERT(buf);
+	if (!vfs_root_mount())
+		(void)vfs_init(NULL, 0);
+	make_program(buf);
+	/* the data segment's file part ends inside the 16 bytes of 0x5a */
+	memcpy(buf + sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr) +
+		       offsetof(Elf64_Phdr, p_filesz),
+	       &filesz, sizeof(filesz));
+	KT_ASSERT_EQ(make_file(MAPPED_PATH, buf, PROG_LEN), 0);
+	for (int i = 0; i < 2; i++) {
+		KT_ASSERT_EQ(vm_map_init(&vm[i]), 0);
+		KT_ASSERT_EQ(exec_load(&vm[i], MAPPED_PATH, prog_argv,
+				       prog_envp, &entry, &sp, &exe[i]),
+			     0);
+		KT_EXPECT_EQ(entry, PROG_ENTRY);
+		v = vm_map_find(&vm[i], PROG_BASE);
+		KT_EXPECT(v && v->file && v->obj && !v->pgoff &&
+			  v->prot == (FR_PROT_READ | FR_PROT_EXEC));
+		v = vm_map_find(&vm[i], PROG_DATA);
+		KT_EXPECT(v && v->file && v->pgoff == 1);
+		text[i] = page_at(&vm[i], PROG_ENTRY, &prot[i]);
+		data[i] = page_at(&vm[i], PROG_DATA, &prot[i]);
+		KT_ASSERT_EQ(fr_vm_space_read(vm[i].space,
+					      fr_uaddr(PROG_DATA), got,
+					      sizeof(got)),
+			     0);
+		KT_EXPECT(got[0] == 0x5a && got[7] == 0x5a && got[8] == 0 &&
+			  got[0xf] == 0 && got[0x1f] == 0);
+	}
+	KT_EXPECT(text[0] && text[0] == text[1]);
+	KT_EXPECT(data[0] && data[1] && data[0] != data[1]);
+	KT_EXPECT(data[0] != text[0]);
+	/* the zeroing went to the copies, not to the file */
+	{
+		int err;
+		struct file *f = vfs_open(AT_FDCWD, MAPPED_PATH, O_RDONLY, 0,
+					  &err);
+		struct iobuf b = iobuf_kernel(&file_byte);
+		uint64_t pos = 0x1008;
+		file_reader r;
+
+		KT_ASSERT(f);
+		if (!file_as_reader(f, &r)) {
+			KT_EXPECT_EQ(vfs_read(r, &b, 1, &pos), 1);
+			file_reader_put(r);
+		}
+		file_put(f);
+		KT_EXPECT_EQ(file_byte, 0x5a);
+	}
+	for (int i = 0; i < 2; i++) {
+		vm_map_destroy(&vm[i]);
+		path_put(&exe[i]);
+	}
+	KT_EXPECT_EQ(vfs_unlink(AT_FDCWD, MAPPED_PATH), 0);
 	fr_kfree(buf);
 }

@@ -5,6 +5,7 @@
  */
 #include <frame/heap.h>
 #include <frame/log.h>
+#include <frame/timer.h>
 #include <libs/string.h>
 #include <asm/signal.h>
 #include <asm/siginfo.h>
@@ -71,11 +72,29 @@ static struct mm *mm_create(void)
 	return mm;
 }
 
+/*
+ * The program file may not be opened for writing while a memory runs it
+ * (ETXTBSY, as Linux's deny_write_access); the memory's end allows it.
+ */
+static int mm_deny_exe_write(struct mm *mm)
+{
+	int err;
+
+	if (!mm->exe.dentry || !mm->exe.dentry->inode)
+		return 0;
+	err = inode_deny_write(mm->exe.dentry->inode);
+	mm->exe_denied = !err;
+	return err;
+}
+
 static void mm_put(struct mm *mm)
 {
 	if (__atomic_sub_fetch(&mm->users, 1, __ATOMIC_ACQ_REL))
 		return;
 	vm_map_destroy(&mm->map);
+	if (mm->exe_denied)
+		inode_allow_write(mm->exe.dentry->inode);
+	path_put(&mm->exe);
 	fr_kfree(mm);
 }
 
@@ -215,6 +234,7 @@ static struct process *process_alloc(void)
 	fr_waitqueue_init(&p->thread_gone);
 	p->siglock = (struct fr_spinlock)FR_SPINLOCK_INIT;
 	p->exit_signal = SIGCHLD;
+	p->start_ns = fr_monotonic_ns();
 	ktimer_init(&p->real_timer, process_real_timer_fired, NULL);
 	p->real_timer.process = p;
 	return p;
@@ -310,7 +330,10 @@ struct process *process_spawn(const char *path, const char *const *argv,
 	if (!p->mm || !p->files || !p->fs)
 		goto fail;
 	fd_table_open_console(p->files);
-	*err = exec_load(&p->mm->map, path, argv, envp, &entry, &sp);
+	*err = exec_load(&p->mm->map, path, argv, envp, &entry, &sp,
+			 &p->mm->exe);
+	if (!*err)
+		*err = mm_deny_exe_write(p->mm);
 	if (*err)
 		goto fail;
 	regs = fr_user_context_regs(t->uctx);
@@ -424,6 +447,9 @@ long process_clone(const struct fr_user_regs *regs,
 				fr_kfree(p);
 				goto fail_thread;
 			}
+			p->mm->exe = parent->mm->exe;
+			path_get(&p->mm->exe);
+			(void)mm_deny_exe_write(p->mm);
 		}
 		p->files = parent->files;
 		if (req->flags & CLONE_FILES)
@@ -545,7 +571,10 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 	fresh = mm_create();
 	if (!fresh)
 		return -ENOMEM;
-	err = exec_load(&fresh->map, path, argv, envp, &entry, &sp);
+	err = exec_load(&fresh->map, path, argv, envp, &entry, &sp,
+			&fresh->exe);
+	if (!err)
+		err = mm_deny_exe_write(fresh);
 	if (err) {
 		mm_put(fresh);
 		return err;
@@ -1005,6 +1034,23 @@ int process_getsid(int pid)
 	ret = p ? p->sid : -ESRCH;
 	fr_mutex_unlock(&process_tree_lock);
 	return ret;
+}
+
+int process_last_pid(void)
+{
+	return __atomic_load_n(&next_pid, __ATOMIC_RELAXED) - 1;
+}
+
+struct mm *process_mm_get(struct process *p)
+{
+	if (p->mm)
+		__atomic_add_fetch(&p->mm->users, 1, __ATOMIC_RELAXED);
+	return p->mm;
+}
+
+void process_mm_put(struct mm *mm)
+{
+	mm_put(mm);
 }
 
 unsigned process_count(void)

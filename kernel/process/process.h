@@ -28,6 +28,8 @@ enum process_state {
 struct mm {
 	struct vm_map map;
 	int users; /* atomic */
+	struct path exe; /* the program file (/proc/PID/exe), referenced */
+	bool exe_denied; /* exe's writes are denied while this runs it */
 };
 
 struct thread;
@@ -72,6 +74,7 @@ struct process {
 	struct process_attrs attrs; /* ids, umask, limits, prctl state */
 	struct fd_table *files;	    /* [tree] open files; NULL once ended */
 	struct fs_context *fs;	    /* [tree] cwd and root; NULL once ended */
+	uint64_t start_ns;	    /* monotonic time of the fork, for /proc */
 };
 
 struct thread {
@@ -208,6 +211,17 @@ bool thread_interrupted(void);
 /* process_count - the number of processes, zombies included. */
 unsigned process_count(void);
 
+/* process_last_pid - the pid or tid given last (/proc/loadavg). */
+int process_last_pid(void);
+
+/*
+ * process_mm_get - @p's address space with a reference (for /proc to read
+ * another process's memory and areas), or NULL once it has ended.
+ * Context: with process_tree_lock held.  process_mm_put drops it.
+ */
+struct mm *process_mm_get(struct process *p);
+void process_mm_put(struct mm *mm);
+
 /*
  * process_prlimit - prlimit64() by the caller on process @pid (see
  * process_attrs_prlimit_of()).  Returns 0, -ESRCH, -EPERM or -EINVAL.
@@ -218,8 +232,10 @@ int process_prlimit(int pid, unsigned resource, const struct rlimit64 *new,
 /* process_real_timer_fired - the real timer's callback: SIGALRM. */
 void process_real_timer_fired(struct ktimer *timer);
 
-/* exec_load - load @path into @vm, build the stack; fill entry and sp. */
+/* exec_load - load @path into @vm, build the stack; fill entry and sp,
+ * and @exe (if not NULL) with the file run, referenced. */
 int exec_load(struct vm_map *vm, const char *path, const char *const *argv,
-	      const char *const *envp, uint64_t *entry, uint64_t *sp);
+	      const char *const *envp, uint64_t *entry, uint64_t *sp,
+	      struct path *exe);
 
 #endif

@@ -3,6 +3,7 @@
  * access, faccessat, faccessat2, truncate, ftruncate, fallocate and
  * utimensat, with Linux's ownership rules.
  */
+#include <frame/heap.h>
 #include <linux/falloc.h>
 #include <linux/mount.h>
 #include <linux/time.h>
@@ -36,14 +37,15 @@ static long lookup_at(int dirfd, uint64_t upath, unsigned flags,
 	return err;
 }
 
-/* The path of @fd's file (referenced). */
+/* The path of @fd's file (referenced); an O_PATH fd is -EBADF here, as
+ * for Linux's fchmod, fchown and futimens. */
 static long fd_path(int fd, struct path *out)
 {
 	struct file *f = fd_get(fd);
 
 	if (!f)
 		return -EBADF;
-	if (!f->path.dentry) {
+	if (!f->path.dentry || (f->mode & FMODE_PATH)) {
 		file_put(f);
 		return -EBADF;
 	}
@@ -186,10 +188,56 @@ long sys_fchownat(const struct syscall_args *a)
 		     chown_path(&p, (uint32_t)a->arg[2], (uint32_t)a->arg[3]);
 }
 
+/* Whether @gid is one of the supplementary groups of @c. */
+static bool in_supplementary(cred_r c, kgid_t gid)
+{
+	int n = cred_groups(c, NULL, 0);
+	bool found = false;
+	kgid_t *groups;
+
+	if (n <= 0)
+		return false;
+	groups = FR_NEW_ARRAY(kgid_t, (size_t)n);
+	if (!groups)
+		return false;
+	n = cred_groups(c, groups, (size_t)n);
+	for (int i = 0; i < n; i++)
+		found = found || groups[i] == gid;
+	fr_kfree(groups);
+	return found;
+}
+
+/*
+ * The permission check of access(2) without AT_EACCESS: Linux runs it
+ * with the real ids in place of the fs ids, and with root's privilege
+ * only when the real uid is 0.
+ */
+static int real_permission(struct inode *inode, int mask)
+{
+	unsigned bits = inode->mode;
+	cred_r c = vfs_cred_get();
+	int err = 0;
+
+	if (cred_uid(c) == 0) {
+		if ((mask & MAY_EXEC) && !S_ISDIR(inode->mode) &&
+		    !(inode->mode & 0111))
+			err = -EACCES;
+	} else {
+		if (cred_uid(c) == inode->uid)
+			bits >>= 6;
+		else if (cred_gid(c) == inode->gid ||
+			 in_supplementary(c, inode->gid))
+			bits >>= 3;
+		if ((mask & (int)bits & 7) != mask)
+			err = -EACCES;
+	}
+	vfs_cred_put();
+	return err;
+}
+
 /*
  * access: with the real ids (or the effective ones with AT_EACCESS).
- * Credentials are per process and root passes, so only the mode bits of
- * a non-root caller matter; the real/effective split uses the fs ids.
+ * The walk to the file itself searches with the fs ids.
  */
 static long do_access(int dirfd, uint64_t upath, int mode, unsigned flags)
 {
@@ -204,11 +252,15 @@ static long do_access(int dirfd, uint64_t upath, int mode, unsigned flags)
 	err = lookup_at(dirfd, upath, flags, &p);
 	if (err)
 		return err;
-	if (mode)
-		err = vfs_permission(p.dentry->inode,
-				     (mode & 4 ? MAY_READ : 0) |
-					     (mode & 2 ? MAY_WRITE : 0) |
-					     (mode & 1 ? MAY_EXEC : 0));
+	if (mode) {
+		int mask = (mode & 4 ? MAY_READ : 0) |
+			   (mode & 2 ? MAY_WRITE : 0) |
+			   (mode & 1 ? MAY_EXEC : 0);
+
+		err = flags & AT_EACCESS ?
+			      vfs_permission(p.dentry->inode, mask) :
+			      real_permission(p.dentry->inode, mask);
+	}
 	if (!err && (mode & 2) && (p.mnt->flags & MS_RDONLY))
 		err = -EROFS;
 	path_put(&p);
@@ -284,6 +336,38 @@ long sys_ftruncate(const struct syscall_args *a)
 	return err;
 }
 
+/* FALLOC_FL_PUNCH_HOLE on a file open for writing: the range within
+ * the size reads as zeros (written through the file system, at the
+ * offset even under O_APPEND; the pages stay). */
+static long punch_hole(struct file *f, uint64_t off, uint64_t len)
+{
+	uint64_t size = f->inode->size;
+	uint8_t *zeros;
+	long err = 0;
+
+	if (off >= size)
+		return 0;
+	if (!f->fop || !f->fop->write)
+		return -EOPNOTSUPP;
+	len = FR_MIN(len, size - off);
+	zeros = FR_NEW_ARRAY(uint8_t, FR_PAGE_SIZE);
+	if (!zeros)
+		return -ENOMEM;
+	struct iobuf b = iobuf_kernel(zeros);
+
+	while (len && !err) {
+		long n = f->fop->write(f, &b, (size_t)FR_MIN(len, FR_PAGE_SIZE),
+				       &off);
+
+		if (n <= 0)
+			err = n ? n : -EIO;
+		else
+			len -= (uint64_t)n;
+	}
+	fr_kfree(zeros);
+	return err;
+}
+
 long sys_fallocate(const struct syscall_args *a)
 {
 	struct file *f = fd_get((int)a->arg[0]);
@@ -309,6 +393,8 @@ long sys_fallocate(const struct syscall_args *a)
 		err = -ENODEV;
 	else if (off > INT64_MAX - len)
 		err = -EFBIG;
+	else if (mode & FALLOC_FL_PUNCH_HOLE)
+		err = punch_hole(f, (uint64_t)off, (uint64_t)len);
 	else if (!(mode & FALLOC_FL_KEEP_SIZE) &&
 		 (uint64_t)(off + len) > f->inode->size) {
 		/* tmpfs gives pages at the first write: growing is enough */
@@ -369,9 +455,9 @@ long sys_utimensat(const struct syscall_args *a)
 		attr.valid &= ~(unsigned)ATTR_ATIME;
 	if (omit_m)
 		attr.valid &= ~(unsigned)ATTR_MTIME;
-	if (!upath)
-		err = fd_path(dirfd, &p); /* futimens */
-	else
+	if (!upath && dirfd != AT_FDCWD) /* futimens: no flags */
+		err = flags ? -EINVAL : fd_path(dirfd, &p);
+	else /* a NULL path at AT_FDCWD: EFAULT */
 		err = lookup_at(dirfd, upath, flags, &p);
 	if (err)
 		return err;

@@ -53,6 +53,10 @@ long sys_getdents64(const struct syscall_args *a)
 		file_put(f);
 		return -ENOTDIR;
 	}
+	if (f->path.dentry && f->path.dentry->dead) {
+		file_put(f);
+		return -ENOENT; /* a removed directory, as Linux's DEADDIR */
+	}
 	ctx.buf = iobuf_user(fr_uaddr(a->arg[1]));
 	ctx.size = (size_t)FR_MIN(a->arg[2], (uint64_t)0x7ffff000);
 	fr_mutex_lock(&f->pos_lock);
@@ -188,10 +192,16 @@ long sys_getcwd(const struct syscall_args *a)
 	if (!buf)
 		return -ENOMEM;
 	fs_get_cwd(&cwd);
-	n = vfs_path_name(&cwd, buf, VFS_PATH_MAX);
+	n = vfs_path_name(&cwd, buf + 13, VFS_PATH_MAX - 13);
 	if (n >= 0 && cwd.dentry->dead && cwd.dentry->parent != cwd.dentry) {
 		/* Linux: "(unreachable)" paths give ENOENT when deleted */
 		n = -ENOENT;
+	} else if (n >= 0 && !vfs_path_reachable(&cwd)) {
+		/* outside the root (chroot): the path from the tree's top */
+		memcpy(buf, "(unreachable)", 13);
+		n += 13;
+	} else if (n >= 0) {
+		memmove(buf, buf + 13, (size_t)n + 1);
 	}
 	path_put(&cwd);
 	if (n < 0)

@@ -1,12 +1,12 @@
 /*
- * Descriptor control: dup, dup2, dup3, fcntl and flock.  Record locks
- * (F_SETLK and friends) are accepted and reported as Linux reports an
- * unlocked file: every lock is granted, F_GETLK says F_UNLCK.
+ * Descriptor control: dup, dup2, dup3, fcntl and flock.  The record and
+ * flock locks themselves are in fs/locks.c.
  */
 #include <linux/fcntl.h>
 #include <asm-generic/fcntl.h>
 #include <linux/fs.h>
 #include "fs/file.h"
+#include "fs/locks.h"
 #include "fs/pipe.h"
 #include "syscall/syscall.h"
 
@@ -64,33 +64,6 @@ long sys_dup3(const struct syscall_args *a)
 /* The status flags F_SETFL may change. */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME | FASYNC)
 
-static long lock_cmd(struct file *f, unsigned cmd, uint64_t arg)
-{
-	struct flock fl;
-
-	if (FR_GET_USER(fl, fr_uaddr(arg)))
-		return -EFAULT;
-	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK &&
-	    fl.l_type != F_UNLCK)
-		return -EINVAL;
-	if (fl.l_whence != SEEK_SET && fl.l_whence != SEEK_CUR &&
-	    fl.l_whence != SEEK_END)
-		return -EINVAL;
-	if ((cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW) &&
-	    fl.l_pid != 0)
-		return -EINVAL;
-	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-		if (fl.l_type == F_UNLCK)
-			return -EINVAL;
-		fl.l_type = F_UNLCK;
-		return FR_PUT_USER(fl, fr_uaddr(arg)) ? -EFAULT : 0;
-	}
-	if ((fl.l_type == F_RDLCK && !(f->mode & FMODE_READ)) ||
-	    (fl.l_type == F_WRLCK && !(f->mode & FMODE_WRITE)))
-		return -EBADF;
-	return 0;
-}
-
 long sys_fcntl(const struct syscall_args *a)
 {
 	int fd = (int)a->arg[0];
@@ -134,8 +107,9 @@ long sys_fcntl(const struct syscall_args *a)
 								 O_WRONLY) :
 				       O_RDONLY;
 
+		/* O_LARGEFILE only where Linux sets it (open, memfd) */
 		ret = (long)((f->flags & ~(unsigned)(O_ACCMODE | O_PATH)) |
-			     acc | O_LARGEFILE);
+			     acc);
 		break;
 	}
 	case F_SETFL:
@@ -149,7 +123,7 @@ long sys_fcntl(const struct syscall_args *a)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		ret = lock_cmd(f, cmd, arg);
+		ret = locks_fcntl(f, cmd, arg);
 		break;
 	case F_GETOWN:
 	case F_GETSIG:
@@ -192,8 +166,7 @@ long sys_flock(const struct syscall_args *a)
 	case LOCK_SH:
 	case LOCK_EX:
 	case LOCK_UN:
-		if (f->mode & FMODE_PATH)
-			ret = -EBADF;
+		ret = (f->mode & FMODE_PATH) ? -EBADF : locks_flock(f, op);
 		break;
 	default:
 		ret = -EINVAL;

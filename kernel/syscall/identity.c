@@ -8,6 +8,7 @@
  */
 #include <frame/heap.h>
 #include <linux/limits.h>
+#include "fs/file.h"
 #include "syscall/syscall.h"
 #include "process/process.h"
 
@@ -228,7 +229,15 @@ long sys_setgroups(const struct syscall_args *a)
 	return err;
 }
 
+/* The umask lives with the cwd (CLONE_FS shares both); the process's
+ * attributes keep a copy of its own last setting. */
 long sys_umask(const struct syscall_args *a)
 {
-	return process_attrs_set_umask(self_attrs(), (unsigned)a->arg[0]);
+	struct fs_context *fs = current_fs();
+	unsigned mask = (unsigned)a->arg[0] & 0777;
+	unsigned old = process_attrs_set_umask(self_attrs(), mask);
+
+	if (fs)
+		old = __atomic_exchange_n(&fs->umask, mask, __ATOMIC_RELAXED);
+	return old;
 }

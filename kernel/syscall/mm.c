@@ -1,12 +1,15 @@
 /*
- * Memory system calls: brk, mmap (anonymous so far), munmap, mremap,
- * mprotect, madvise, msync and mincore.  The checks come in the order
- * Linux makes them, so that each bad call fails with Linux's errno.
+ * Memory system calls: brk, mmap (anonymous memory and files), munmap,
+ * mremap, mprotect, madvise, msync and mincore.  The checks come in the
+ * order Linux makes them, so that each bad call fails with Linux's errno.
  */
 #include <frame/mm.h>
 #include <linux/mman.h>
+#include <linux/mount.h>
+#include "fs/file.h"
 #include "syscall/syscall.h"
 #include "process/process.h"
+#include "vm/vm_object.h"
 
 #define TASK_SIZE FR_USER_END
 #define PAGE_MASK (~(FR_PAGE_SIZE - 1))
@@ -36,10 +39,16 @@ static bool commit_ok(uint64_t len)
 	return len / FR_PAGE_SIZE <= s.total;
 }
 
-/* Whether an area with @prot and VMA_* @flags commits memory. */
-static bool accountable(unsigned prot, unsigned flags)
+/*
+ * Whether an area with @prot and VMA_* @flags commits memory: a shared
+ * mapping of a file does not (its pages are the file's), only the
+ * private copies of a writable one would.
+ */
+static bool accountable(unsigned prot, unsigned flags, bool file)
 {
 	if (flags & VMA_NORESERVE)
+		return false;
+	if (file && (flags & VMA_SHARED))
 		return false;
 	return (flags & VMA_SHARED) || (prot & FR_PROT_WRITE);
 }
@@ -78,24 +87,100 @@ long sys_brk(const struct syscall_args *a)
 	return (long)want;
 }
 
-/* Until the VFS exists the only open files are the consoles 0, 1, 2. */
-static bool fd_open(uint64_t fd)
+/* The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK). */
+#define LEGACY_MAP_MASK                                                        \
+	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS |                \
+	 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN |  \
+	 MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK |            \
+	 MAP_STACK | MAP_HUGETLB | MAP_32BIT |                                 \
+	 ((uint64_t)MAP_HUGE_MASK << MAP_HUGE_SHIFT))
+
+/* The largest file offset (Linux's MAX_LFS_FILESIZE). */
+#define MAX_FILE_SIZE 0x7fffffffffffffffULL
+
+/*
+ * The file checks of Linux's do_mmap(), in its order: the VMA_* flags of
+ * a mapping of @f with @prot and MAP_* @flags, or an error.
+ */
+static long file_flags(struct file *f, uint64_t prot, uint64_t flags,
+		       uint64_t off, uint64_t len, unsigned *vflags)
 {
-	return fd <= 2;
+	if (off > MAX_FILE_SIZE || len > MAX_FILE_SIZE - off)
+		return -EOVERFLOW;
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+	case MAP_SHARED_VALIDATE:
+		if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE &&
+		    (flags & ~(uint64_t)LEGACY_MAP_MASK))
+			return -EOPNOTSUPP;
+		if ((prot & PROT_WRITE) && !(f->mode & FMODE_WRITE))
+			return -EACCES;
+		*vflags |= VMA_SHARED;
+		if (!(f->mode & FMODE_WRITE))
+			*vflags |= VMA_NOMAYWRITE;
+		/* fallthrough */
+	case MAP_PRIVATE:
+		if (!(f->mode & FMODE_READ))
+			return -EACCES;
+		if (f->path.mnt && (f->path.mnt->flags & MS_NOEXEC)) {
+			if (prot & PROT_EXEC)
+				return -EPERM;
+			*vflags |= VMA_NOMAYEXEC;
+		}
+		if (!f->fop || !f->fop->mmap)
+			return -ENODEV;
+		if (flags & MAP_GROWSDOWN)
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }
 
-long sys_mmap(const struct syscall_args *a)
+/* The kind of an anonymous mapping: VMA_* flags, or -EINVAL. */
+static long anon_flags(uint64_t flags, unsigned *vflags)
 {
-	struct vm_map *vm = current_vm();
-	uint64_t addr = a->arg[0], len = a->arg[1], prot = a->arg[2];
-	uint64_t flags = a->arg[3], fd = a->arg[4], off = a->arg[5];
-	unsigned vflags = 0, fprot = to_fr_prot(prot);
-	int err;
-
-	if (off & ~PAGE_MASK)
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+		if (flags & MAP_GROWSDOWN)
+			return -EINVAL;
+		*vflags |= VMA_SHARED;
+		return 0;
+	case MAP_PRIVATE:
+		if (flags & MAP_GROWSDOWN)
+			*vflags |= VMA_GROWSDOWN;
+		return 0;
+	default:
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS) && !fd_open(fd))
-		return -EBADF;
+	}
+}
+
+/* Map @len bytes of @f at @addr (the caller checked everything). */
+static long map_file(struct vm_map *vm, struct file *f, uint64_t addr,
+		     uint64_t len, unsigned fprot, unsigned vflags,
+		     uint64_t off)
+{
+	struct vm_object *obj;
+	long err = f->fop->mmap(f, &obj);
+
+	if (err)
+		return err;
+	if (!obj) { /* /dev/zero: anonymous memory */
+		vflags &= ~(unsigned)VMA_NOMAYWRITE;
+		return vm_map_add(vm, addr, len, fprot, vflags);
+	}
+	err = vm_map_add_file(vm, addr, len, fprot, vflags, f, obj,
+			      off / FR_PAGE_SIZE);
+	vm_object_put(obj);
+	return err;
+}
+
+static long do_mmap(struct vm_map *vm, struct file *f, uint64_t addr,
+		    uint64_t len, uint64_t prot, uint64_t flags, uint64_t off)
+{
+	unsigned vflags = 0, fprot = to_fr_prot(prot);
+	long err;
+
 	if (!len)
 		return -EINVAL;
 	if (flags & MAP_FIXED_NOREPLACE)
@@ -103,6 +188,8 @@ long sys_mmap(const struct syscall_args *a)
 	len = page_align(len);
 	if (!len || len > TASK_SIZE)
 		return -ENOMEM;
+	if (off / FR_PAGE_SIZE + len / FR_PAGE_SIZE < off / FR_PAGE_SIZE)
+		return -EOVERFLOW;
 	if (flags & MAP_FIXED) {
 		if (addr > TASK_SIZE - len)
 			return -ENOMEM;
@@ -119,39 +206,61 @@ long sys_mmap(const struct syscall_args *a)
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV; /* a console cannot be mapped */
-	switch (flags & MAP_TYPE) {
-	case MAP_SHARED:
-		if (flags & MAP_GROWSDOWN)
-			return -EINVAL;
-		vflags |= VMA_SHARED;
-		break;
-	case MAP_PRIVATE:
-		if (flags & MAP_GROWSDOWN)
-			vflags |= VMA_GROWSDOWN;
-		break;
-	default:
-		return -EINVAL;
-	}
+	err = f ? file_flags(f, prot, flags, off, len, &vflags) :
+		  anon_flags(flags, &vflags);
+	if (err)
+		return err;
 	if (flags & MAP_NORESERVE)
 		vflags |= VMA_NORESERVE;
-	if (accountable(fprot, vflags) && !commit_ok(len))
+	if (accountable(fprot, vflags, f != NULL) && !commit_ok(len))
 		return -ENOMEM;
-	if (flags & MAP_HUGETLB)
+	if (!f && (flags & MAP_HUGETLB))
 		return -ENOMEM; /* no huge pages are reserved */
 	if (flags & MAP_FIXED) {
 		err = vm_map_remove(vm, addr, len);
 		if (err)
 			return err;
 	}
-	err = vm_map_add(vm, addr, len, fprot, vflags);
+	if (f)
+		err = map_file(vm, f, addr, len, fprot, vflags, off);
+	else
+		err = vm_map_add(vm, addr, len, fprot, vflags);
 	if (err)
 		return err;
 	if ((flags & MAP_LOCKED) ||
 	    (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
 		vm_map_populate(vm, addr, len); /* errors are not reported */
 	return (long)addr;
+}
+
+long sys_mmap(const struct syscall_args *a)
+{
+	uint64_t addr = a->arg[0], len = a->arg[1], prot = a->arg[2];
+	uint64_t flags = a->arg[3], off = a->arg[5];
+	struct file *f = NULL;
+	long ret;
+
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		/* the fd is an unsigned int, as Linux's fget() takes it */
+		uint32_t fd = (uint32_t)a->arg[4];
+
+		f = fd > INT32_MAX ? NULL : fd_get((int)fd);
+		if (!f || (f->mode & FMODE_PATH)) {
+			if (f)
+				file_put(f);
+			return -EBADF;
+		}
+		if (flags & MAP_HUGETLB) {
+			file_put(f);
+			return -EINVAL; /* not a hugetlbfs file */
+		}
+	}
+	ret = do_mmap(current_vm(), f, addr, len, prot, flags, off);
+	if (f)
+		file_put(f);
+	return ret;
 }
 
 long sys_munmap(const struct syscall_args *a)
@@ -173,7 +282,8 @@ static long remap_move(struct vm_map *vm, const struct vma *v, uint64_t addr,
 {
 	uint64_t commit = keep_old ? old_len : new_len;
 
-	if (accountable(v->prot, v->flags) && !commit_ok(commit))
+	if (accountable(v->prot, v->flags, v->file != NULL) &&
+	    !commit_ok(commit))
 		return -ENOMEM;
 	if (vm_map_move(vm, addr, old_len, dest, new_len, keep_old))
 		return -ENOMEM;
@@ -278,7 +388,7 @@ long sys_mremap(const struct syscall_args *a)
 	/* the range ends its area: grow in place if nothing is in the way */
 	if (old_len == v->end - addr && new_len <= TASK_SIZE - addr &&
 	    !vm_map_overlaps(vm, v->end, addr + new_len)) {
-		if (accountable(v->prot, v->flags) &&
+		if (accountable(v->prot, v->flags, v->file != NULL) &&
 		    !commit_ok(new_len - old_len))
 			return -ENOMEM;
 		if (!vm_map_expand(vm, addr, addr + new_len))
@@ -376,7 +486,7 @@ static long advise_area(struct vm_map *vm, const struct vma *v,
 
 	switch (advice) {
 	case MADV_FREE: /* lazily freed on Linux: freeing now is allowed */
-		if (shared)
+		if (shared || v->file)
 			return -EINVAL;
 		vm_map_drop(vm, start, len);
 		return 0;
@@ -396,7 +506,7 @@ static long advise_area(struct vm_map *vm, const struct vma *v,
 	case MADV_DOFORK:
 		return vm_map_set_flags(vm, start, len, 0, VMA_DONTFORK);
 	case MADV_WIPEONFORK:
-		if (shared)
+		if (shared || v->file)
 			return -EINVAL;
 		return vm_map_set_flags(vm, start, len, VMA_WIPEONFORK, 0);
 	case MADV_KEEPONFORK:
@@ -480,7 +590,7 @@ long sys_msync(const struct syscall_args *a)
 		return -ENOMEM;
 	if (end == start)
 		return 0;
-	/* anonymous memory has nothing to write back; holes are -ENOMEM */
+	/* files are in memory: nothing to write back; holes are -ENOMEM */
 	for (uint64_t at = start; at < end;) {
 		struct vma *v = vm_map_find(vm, at);
 

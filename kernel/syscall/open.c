@@ -20,7 +20,12 @@ static long do_open(int dirfd, uint64_t upath, unsigned flags, uint32_t mode)
 		mode &= ~current_umask();
 	else
 		mode = 0;
-	f = vfs_open(dirfd, path, flags | O_LARGEFILE, mode & 07777, &ierr);
+	/* 64-bit Linux adds O_LARGEFILE, but O_PATH keeps only its flags */
+	if (flags & O_PATH)
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	else
+		flags |= O_LARGEFILE;
+	f = vfs_open(dirfd, path, flags, mode & 07777, &ierr);
 	path_free(path);
 	if (!f)
 		return ierr;

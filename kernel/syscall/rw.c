@@ -273,10 +273,10 @@ long sys_ioctl(const struct syscall_args *a)
 		else if (f->fop && f->fop->ioctl)
 			ret = f->fop->ioctl(f, cmd, a->arg[2]);
 		else if (cmd == FIONREAD && S_ISREG(f->inode->mode)) {
-			int n = f->pos < f->inode->size ?
-					(int)FR_MIN(f->inode->size - f->pos,
-						    (uint64_t)INT32_MAX) :
-					0;
+			/* Linux: the size minus the offset, as an int
+			 * (negative past the end) */
+			int n = (int)((int64_t)f->inode->size -
+				      (int64_t)f->pos);
 
 			ret = FR_PUT_USER(n, fr_uaddr(a->arg[2])) ? -EFAULT :
 								    0;

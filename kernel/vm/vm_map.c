@@ -1,13 +1,16 @@
 /*
- * Virtual memory areas, demand paging, copy-on-write and shared anonymous
- * memory (see vm/vm_map.h).
+ * Virtual memory areas, demand paging, copy-on-write, shared anonymous
+ * memory and mapped files (see vm/vm_map.h).
  *
  * A private page mapped in more than one address space (after fork) is
  * mapped read-only everywhere; the first write fault gives the writer its
  * own copy, or the page itself when it is the last one mapping it.  The
  * pages of shared memory belong to a vm_object that every area mapping it
  * holds a reference on; they are mapped with the area's protection and
- * never copied.
+ * never copied.  A mapped file's pages are a vm_object too: a shared area
+ * maps them as shared memory, a private one maps them read-only and a
+ * write fault gives the area its own copy (the object still holds the
+ * page, so break_cow() always copies it).
  *
  * Areas are changed through two helpers: isolate() splits the areas so
  * that a range is made of whole areas, coalesce() merges the neighbours
@@ -20,107 +23,15 @@
 #include <frame/heap.h>
 #include <frame/log.h>
 #include <frame/sync.h>
+#include "fs/file.h"
 #include "vm/vm_map.h"
+#include "vm/vm_object.h"
 
 #define MMAP_TOP 0x00007ffff7fff000UL
 #define MMAP_MIN 0x10000UL	  /* Linux's default mmap_min_addr */
 #define LOW32_START 0x40000000UL  /* MAP_32BIT: [1 GiB, 2 GiB) */
 #define LOW32_END 0x80000000UL
 #define PAGES(len) ((len) / FR_PAGE_SIZE)
-
-/* ---- shared memory objects ----------------------------------------------- */
-
-#define OBJ_CHUNK 512 /* page pointers per chunk: one page */
-
-struct obj_chunk {
-	struct fr_page *page[OBJ_CHUNK];
-};
-
-struct vm_object {
-	unsigned refs;		   /* areas using it (atomic) */
-	uint64_t npages;	   /* its size; a fault beyond is SIGBUS */
-	struct fr_spinlock lock;   /* guards the chunks and their pages */
-	uint64_t nchunks;
-	struct obj_chunk **chunks; /* each allocated on first use */
-};
-
-static struct vm_object *obj_create(uint64_t npages)
-{
-	struct vm_object *o = FR_NEW(struct vm_object);
-
-	if (!o)
-		return NULL;
-	o->refs = 1;
-	o->npages = npages;
-	o->nchunks = (npages + OBJ_CHUNK - 1) / OBJ_CHUNK;
-	o->chunks = FR_NEW_ARRAY(struct obj_chunk *, o->nchunks);
-	if (!o->chunks) {
-		fr_kfree(o);
-		return NULL;
-	}
-	return o;
-}
-
-static struct vm_object *obj_get(struct vm_object *o)
-{
-	if (o)
-		__atomic_add_fetch(&o->refs, 1, __ATOMIC_RELAXED);
-	return o;
-}
-
-static void obj_put(struct vm_object *o)
-{
-	if (!o || __atomic_sub_fetch(&o->refs, 1, __ATOMIC_ACQ_REL))
-		return;
-	for (uint64_t c = 0; c < o->nchunks; c++) {
-		if (!o->chunks[c])
-			continue;
-		for (unsigned i = 0; i < OBJ_CHUNK; i++)
-			if (o->chunks[c]->page[i])
-				fr_page_put(o->chunks[c]->page[i]);
-		fr_kfree(o->chunks[c]);
-	}
-	fr_kfree(o->chunks);
-	fr_kfree(o);
-}
-
-/* The page at @idx (no reference taken), or NULL when there is none. */
-static struct fr_page *obj_lookup(struct vm_object *o, uint64_t idx)
-{
-	struct fr_page *page = NULL;
-
-	fr_spin_lock(&o->lock);
-	if (idx < o->npages && o->chunks[idx / OBJ_CHUNK])
-		page = o->chunks[idx / OBJ_CHUNK]->page[idx % OBJ_CHUNK];
-	fr_spin_unlock(&o->lock);
-	return page;
-}
-
-/*
- * The page at @idx, made (zero-filled) when missing; the object keeps it
- * alive.  Returns 0, -EIO beyond the object or -ENOMEM.
- */
-static int obj_page(struct vm_object *o, uint64_t idx, struct fr_page **out)
-{
-	struct obj_chunk *chunk;
-	int err = 0;
-
-	if (idx >= o->npages)
-		return -EIO;
-	fr_spin_lock(&o->lock);
-	chunk = o->chunks[idx / OBJ_CHUNK];
-	if (!chunk) {
-		chunk = FR_NEW(struct obj_chunk);
-		o->chunks[idx / OBJ_CHUNK] = chunk;
-	}
-	if (chunk && !chunk->page[idx % OBJ_CHUNK])
-		chunk->page[idx % OBJ_CHUNK] = fr_page_alloc(FR_PAGE_ZERO);
-	*out = chunk ? chunk->page[idx % OBJ_CHUNK] : NULL;
-	if (!*out)
-		err = -ENOMEM;
-	fr_spin_unlock(&o->lock);
-	return err;
-}
 
 /* ---- areas -------------------------------------------------------------- */
 
@@ -129,8 +40,8 @@ static uint64_t vma_pgoff_at(const struct vma *v, uint64_t addr)
 	return v->pgoff + PAGES(addr - v->start);
 }
 
-static struct vma *vma_new(uint64_t start, uint64_t end, unsigned prot,
-			   unsigned flags)
+static struct vma *vma_new(struct vm_map *map, uint64_t start, uint64_t end,
+			   unsigned prot, unsigned flags)
 {
 	struct vma *v = FR_NEW(struct vma);
 
@@ -139,25 +50,44 @@ static struct vma *vma_new(uint64_t start, uint64_t end, unsigned prot,
 		v->end = end;
 		v->prot = prot;
 		v->flags = flags;
+		v->map = map;
 	}
 	return v;
 }
 
-/* A new area like @v over [start, end) of it, sharing its object. */
-static struct vma *vma_dup(const struct vma *v, uint64_t start, uint64_t end)
+/* Make @v map @obj from page @pgoff on (taking a reference). */
+static void vma_set_object(struct vma *v, struct vm_object *obj,
+			   uint64_t pgoff)
 {
-	struct vma *nv = vma_new(start, end, v->prot, v->flags);
+	v->obj = vm_object_get(obj);
+	v->pgoff = pgoff;
+	if (obj)
+		vm_object_attach(obj, v);
+}
+
+/* A new area of @map like @v over [start, end) of it, sharing its object
+ * and file. */
+static struct vma *vma_dup(struct vm_map *map, const struct vma *v,
+			   uint64_t start, uint64_t end)
+{
+	struct vma *nv = vma_new(map, start, end, v->prot, v->flags);
 
 	if (nv) {
-		nv->obj = obj_get(v->obj);
-		nv->pgoff = vma_pgoff_at(v, start);
+		vma_set_object(nv, v->obj, vma_pgoff_at(v, start));
+		nv->file = v->file;
+		if (nv->file)
+			file_get(nv->file);
 	}
 	return nv;
 }
 
 static void vma_free(struct vma *v)
 {
-	obj_put(v->obj);
+	if (v->obj)
+		vm_object_detach(v->obj, v);
+	vm_object_put(v->obj);
+	if (v->file)
+		file_put(v->file);
 	fr_kfree(v);
 }
 
@@ -279,7 +209,7 @@ static int split_at(struct vm_map *map, uint64_t addr)
 
 	if (!v || v->start == addr)
 		return 0;
-	tail = vma_dup(v, addr, v->end);
+	tail = vma_dup(map, v, addr, v->end);
 	if (!tail)
 		return -ENOMEM;
 	/* count the pages of the shorter side */
@@ -307,6 +237,7 @@ static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && a->prot == b->prot &&
 	       a->flags == b->flags && a->obj == b->obj &&
+	       a->file == b->file &&
 	       (!a->obj || vma_pgoff_at(a, a->end) == b->pgoff);
 }
 
@@ -426,19 +357,50 @@ int vm_map_add(struct vm_map *map, uint64_t start, uint64_t len,
 		return -EINVAL;
 	if (vm_map_overlaps(map, start, start + len))
 		return -EEXIST;
-	v = vma_new(start, start + len, prot, flags);
+	v = vma_new(map, start, start + len, prot, flags);
 	if (!v)
 		return -ENOMEM;
 	if (flags & VMA_SHARED) {
-		v->obj = obj_create(PAGES(len));
-		if (!v->obj) {
+		struct vm_object *obj = vm_object_new(PAGES(len), NULL);
+
+		if (!obj) {
 			fr_kfree(v);
 			return -ENOMEM;
 		}
+		vma_set_object(v, obj, 0);
+		vm_object_put(obj);
 	}
 	insert_sorted(map, v);
 	coalesce(map, start, start + len);
 	return 0;
+}
+
+int vm_map_add_file(struct vm_map *map, uint64_t start, uint64_t len,
+		    unsigned prot, unsigned flags, struct file *file,
+		    struct vm_object *obj, uint64_t pgoff)
+{
+	struct vma *v;
+
+	len = FR_ALIGN_UP(len, FR_PAGE_SIZE);
+	if (!range_ok(start, len) || start < FR_USER_MIN)
+		return -EINVAL;
+	if (vm_map_overlaps(map, start, start + len))
+		return -EEXIST;
+	v = vma_new(map, start, start + len, prot, flags);
+	if (!v)
+		return -ENOMEM;
+	vma_set_object(v, obj, pgoff);
+	v->file = file;
+	if (file)
+		file_get(file);
+	insert_sorted(map, v);
+	coalesce(map, start, start + len);
+	return 0;
+}
+
+void vma_zap(struct vma *v, uint64_t start, uint64_t end)
+{
+	zap(v->map, v, start, end);
 }
 
 /* The end of the mapped run from @start, at most @end. */
@@ -475,6 +437,11 @@ int vm_map_protect(struct vm_map *map, uint64_t start, uint64_t len,
 	for (struct vma *v = map->areas; v && v->start < stop; v = v->next) {
 		if (v->start < start)
 			continue;
+		if (((prot & FR_PROT_WRITE) && (v->flags & VMA_NOMAYWRITE)) ||
+		    ((prot & FR_PROT_EXEC) && (v->flags & VMA_NOMAYEXEC))) {
+			coalesce(map, start, v->start);
+			return -EACCES;
+		}
 		v->prot = prot;
 		protect_pages(map, v);
 	}
@@ -572,6 +539,21 @@ static int break_cow(struct vm_map *map, struct vma *v,
 	return err;
 }
 
+/* Map at @page_addr of private area @v a copy of @page (a file's). */
+static int copy_in(struct vm_map *map, struct vma *v, uint64_t page_addr,
+		   const struct fr_page *page)
+{
+	struct fr_page *copy = fr_page_alloc(0);
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	fr_page_copy(copy, page);
+	err = map_page(map, v, page_addr, copy, v->prot);
+	fr_page_put(copy);
+	return err;
+}
+
 /* Map into @dst's area @nv the pages that @src maps in its area @v. */
 static int clone_pages(struct vm_map *dst, struct vma *nv, struct vm_map *src,
 		       const struct vma *v)
@@ -605,13 +587,14 @@ int vm_map_clone(struct vm_map *dst, struct vm_map *src)
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
 	dst->mmap_top = src->mmap_top;
+	dst->layout = src->layout;
 	for (struct vma *v = src->areas; v; v = v->next) {
 		struct vma *nv;
 		int err;
 
 		if (v->flags & VMA_DONTFORK)
 			continue;
-		nv = vma_dup(v, v->start, v->end);
+		nv = vma_dup(dst, v, v->start, v->end);
 		if (!nv)
 			return -ENOMEM;
 		nv->next = NULL;
@@ -672,10 +655,15 @@ int vm_map_fault(struct vm_map *map, uint64_t addr, bool write, bool exec)
 		return break_cow(map, v, page_addr, page);
 	}
 	if (v->obj) {
-		err = obj_page(v->obj, vma_pgoff_at(v, page_addr), &page);
+		err = vm_object_page(v->obj, vma_pgoff_at(v, page_addr), &page);
 		if (err)
 			return err;
-		return map_page(map, v, page_addr, page, v->prot);
+		if (v->flags & VMA_SHARED)
+			return map_page(map, v, page_addr, page, v->prot);
+		if (!write) /* the file's page until written */
+			return map_page(map, v, page_addr, page,
+					v->prot & ~FR_PROT_WRITE);
+		return copy_in(map, v, page_addr, page);
 	}
 	page = fr_page_alloc(FR_PAGE_ZERO);
 	if (!page)
@@ -719,9 +707,11 @@ void vm_map_zero_shared(struct vm_map *map, uint64_t start, uint64_t len)
 	     v = v->next) {
 		uint64_t a = FR_MAX(v->start, start);
 
-		for (; v->obj && a < FR_MIN(v->end, end); a += FR_PAGE_SIZE) {
+		if (!(v->flags & VMA_SHARED))
+			continue;
+		for (; a < FR_MIN(v->end, end); a += FR_PAGE_SIZE) {
 			struct fr_page *page =
-				obj_lookup(v->obj, vma_pgoff_at(v, a));
+				vm_object_lookup(v->obj, vma_pgoff_at(v, a));
 
 			/* in place: other processes may map the page */
 			if (page)
@@ -743,10 +733,10 @@ long vm_map_mincore(struct vm_map *map, uint64_t start, uint64_t npages,
 		uint64_t a = start + i * FR_PAGE_SIZE;
 		unsigned prot;
 
-		if (v->obj)
-			vec[i] = obj_lookup(v->obj, vma_pgoff_at(v, a)) != NULL;
-		else
-			vec[i] = query(map, a, &prot) != NULL;
+		/* a file's page counts when in memory, mapped here or not */
+		vec[i] = query(map, a, &prot) != NULL ||
+			 (v->obj && vm_object_lookup(v->obj,
+						     vma_pgoff_at(v, a)));
 	}
 	return (long)n;
 }
@@ -778,7 +768,7 @@ int vm_map_move(struct vm_map *map, uint64_t old, uint64_t old_len,
 	    !range_ok(new, new_len) || new < FR_USER_MIN ||
 	    vm_map_overlaps(map, new, new + new_len))
 		return -ENOMEM;
-	nv = vma_dup(v, old, old); /* same kind and place in the object */
+	nv = vma_dup(map, v, old, old); /* same kind, place in the object */
 	if (!nv)
 		return -ENOMEM;
 	nv->start = new;

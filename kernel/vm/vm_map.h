@@ -1,8 +1,10 @@
 /*
  * A process's virtual memory areas (VMAs) over its frame address space:
  * anonymous memory, private (demand-zero, copy-on-write after fork) or
- * shared (one set of pages for every process that maps it), brk, and the
- * operations behind mmap, munmap, mremap, mprotect, madvise and mincore.
+ * shared (one set of pages for every process that maps it), files mapped
+ * shared (the file's own pages) or private (copy-on-write from them), brk,
+ * and the operations behind mmap, munmap, mremap, mprotect, madvise and
+ * mincore.
  *
  * Invariants: areas are sorted, page aligned and do not overlap; a page is
  * mapped in the address space only inside an area; adjacent areas that
@@ -19,23 +21,58 @@
 #define VMA_DONTFORK 0x4   /* MADV_DONTFORK: fork does not copy the area */
 #define VMA_WIPEONFORK 0x8 /* MADV_WIPEONFORK: the child's copy is zero */
 #define VMA_NORESERVE 0x10 /* MAP_NORESERVE: no check against RAM size */
+/* mprotect may not add PROT_WRITE / PROT_EXEC (Linux's VM_MAYWRITE and
+ * VM_MAYEXEC cleared: a shared mapping of a file not open for writing, a
+ * file on a noexec mount) */
+#define VMA_NOMAYWRITE 0x20
+#define VMA_NOMAYEXEC 0x40
+
+struct file;
+struct vm_map;
 
 /* The gap kept below a stack area (Linux's stack_guard_gap). */
 #define VMA_STACK_GUARD_GAP (256UL * 4096)
 /* How far a stack area may grow (RLIMIT_STACK's default). */
 #define VMA_STACK_LIMIT (8UL * 1024 * 1024)
 
-/* The pages of shared anonymous memory, common to the areas mapping it. */
+/* The pages of shared memory or of a file (vm/vm_object.h). */
 struct vm_object;
 
+/*
+ * An area.  @obj is the shared memory (VMA_SHARED) or the file's pages;
+ * private anonymous memory has none.  A private area with an object maps
+ * its pages read-only and copies one on the first write to it.
+ */
 struct vma {
 	uint64_t start, end;	/* page aligned, [start, end) */
 	unsigned prot;		/* FR_PROT_* */
 	unsigned flags;		/* VMA_* */
-	struct vm_object *obj;	/* VMA_SHARED: the pages; else NULL */
+	struct vm_object *obj;	/* the pages (referenced), or NULL */
 	uint64_t pgoff;		/* page of @obj at @start */
+	struct file *file;	/* the file mapped (referenced), or NULL */
 	uint64_t resident;	/* pages of the area mapped in the space */
 	struct vma *next;	/* sorted by start */
+	struct vm_map *map;	/* the map it is in */
+	struct vma *obj_next, *obj_prev; /* the areas mapping @obj */
+};
+
+/* The pages of the program file that exec mapped (for /proc/PID/maps). */
+#define VM_LAYOUT_FILE_RANGES 8
+struct vm_file_range {
+	uint64_t start, end; /* page aligned */
+	uint64_t off;	     /* the file offset at @start */
+};
+
+/*
+ * Where exec put the program and its arguments (Linux's mm->start_code
+ * and friends), for /proc/PID/stat, statm, cmdline, environ and maps.
+ */
+struct vm_layout {
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	struct vm_file_range file[VM_LAYOUT_FILE_RANGES];
+	unsigned nfile;
 };
 
 struct vm_map {
@@ -46,6 +83,7 @@ struct vm_map {
 	/* pages mapped in @space (Linux's RSS), and those of VMA_SHARED areas */
 	uint64_t resident;
 	uint64_t resident_shared;
+	struct vm_layout layout; /* set by exec, copied by fork */
 };
 
 /* vm_map_init - an empty map with a new address space.  0 or -ENOMEM. */
@@ -72,6 +110,23 @@ int vm_map_add(struct vm_map *map, uint64_t start, uint64_t len,
 	       unsigned prot, unsigned flags) FR_MUST_CHECK;
 
 /*
+ * vm_map_add_file - map [start, start + len) of @file (whose pages are
+ * @obj, from page @pgoff on) with @prot and VMA_* @flags: VMA_SHARED maps
+ * the pages themselves, else copy-on-write.  The area takes references on
+ * @file (which may be NULL: an object without a file) and @obj.  Errors as
+ * vm_map_add().
+ */
+int vm_map_add_file(struct vm_map *map, uint64_t start, uint64_t len,
+		    unsigned prot, unsigned flags, struct file *file,
+		    struct vm_object *obj, uint64_t pgoff) FR_MUST_CHECK;
+
+/*
+ * vma_zap - unmap the pages of [start, end), a part of area @v, from its
+ * map (vm/vm_object.c, when the object shrinks).
+ */
+void vma_zap(struct vma *v, uint64_t start, uint64_t end);
+
+/*
  * vm_map_remove - unmap [start, start + len); holes are fine.  Returns 0,
  * -EINVAL (unaligned, empty or beyond user space) or -ENOMEM.
  */
@@ -80,7 +135,9 @@ int vm_map_remove(struct vm_map *map, uint64_t start, uint64_t len);
 /*
  * vm_map_protect - change the protection of [start, start + len) as
  * Linux's mprotect does: area after area up to the first hole.  Returns 0,
- * -EINVAL (unaligned) or -ENOMEM (a hole; the part before it changed).
+ * -EINVAL (unaligned), -ENOMEM (a hole; the part before it changed) or
+ * -EACCES (an area that may not get @prot: VMA_NOMAYWRITE, VMA_NOMAYEXEC;
+ * the areas before it changed).
  */
 int vm_map_protect(struct vm_map *map, uint64_t start, uint64_t len,
 		   unsigned prot);

@@ -1,12 +1,14 @@
 /*
  * KTESTs of the virtual memory areas: splitting and merging, the resident
- * page counts, shared memory across a clone, and moving pages without
- * copying them.  The maps are never active: only the frame's address
+ * page counts, shared memory across a clone, moving pages without copying
+ * them, and an object (a file's pages) mapped shared and private, shrunk
+ * under its mappings.  The maps are never active: only the frame's address
  * space API is used.
  */
 #include <frame/ktest.h>
 #include <frame/mm.h>
 #include "vm/vm_map.h"
+#include "vm/vm_object.h"
 
 #define P FR_PAGE_SIZE
 #define BASE 0x10000000UL
@@ -181,5 +183,64 @@ KTEST(vm_map, move)
 	/* the target must be free */
 	KT_EXPECT_EQ(vm_map_move(&m, BASE, P, BASE + 66 * P, P, false),
 		     -ENOMEM);
+	vm_map_destroy(&m);
+}
+
+KTEST(vm_map, object_shrink)
+{
+	struct vm_object *o = vm_object_new(3, NULL);
+	struct vm_map m;
+	struct fr_page *page;
+	uint64_t pages = 0;
+	char byte = 0;
+
+	KT_ASSERT(o);
+	KT_ASSERT(!vm_map_init(&m));
+	KT_ASSERT(!vm_map_add_file(&m, BASE, 4 * P, RW, VMA_SHARED, NULL, o,
+				   0));
+	/* private, one page into the object */
+	KT_ASSERT(!vm_map_add_file(&m, BASE + 8 * P, 2 * P, RW, 0, NULL, o,
+				   1));
+	vm_object_put(o); /* the areas keep it */
+	KT_EXPECT_EQ(vm_map_fault(&m, BASE + P, true, false), 0);
+	KT_EXPECT(!fr_vm_space_write(m.space, fr_uaddr(BASE + P), "f", 1));
+	/* a read fault maps the object's page read-only */
+	KT_EXPECT_EQ(vm_map_fault(&m, BASE + 8 * P, false, false), 0);
+	page = page_at(&m, BASE + 8 * P);
+	KT_EXPECT(page && page == vm_object_lookup(o, 1));
+	KT_EXPECT(!fr_vm_space_read(m.space, fr_uaddr(BASE + 8 * P), &byte,
+				    1));
+	KT_EXPECT_EQ(byte, 'f');
+	/* a write copies it */
+	KT_EXPECT_EQ(vm_map_fault(&m, BASE + 8 * P, true, false), 0);
+	KT_EXPECT(page_at(&m, BASE + 8 * P) != page);
+	KT_EXPECT(!fr_vm_space_write(m.space, fr_uaddr(BASE + 8 * P), "p", 1));
+	KT_EXPECT(!fr_vm_space_read(m.space, fr_uaddr(BASE + P), &byte, 1));
+	KT_EXPECT_EQ(byte, 'f');
+	KT_EXPECT_EQ(vm_map_fault(&m, BASE + 9 * P, false, false), 0);
+	KT_EXPECT_EQ(m.resident, 3);
+	/* beyond the object: SIGBUS */
+	KT_EXPECT_EQ(vm_map_fault(&m, BASE + 3 * P, false, false), -EIO);
+	/* shrinking unmaps pages 1 and 2 everywhere, copies included */
+	vm_object_resize(o, 1);
+	KT_EXPECT(!page_at(&m, BASE + P));
+	KT_EXPECT(!page_at(&m, BASE + 8 * P));
+	KT_EXPECT(!page_at(&m, BASE + 9 * P));
+	KT_EXPECT_EQ(m.resident, 0);
+	KT_EXPECT_EQ(area_resident(&m), 0);
+	KT_EXPECT_EQ(vm_map_fault(&m, BASE + P, false, false), -EIO);
+	KT_EXPECT_EQ(vm_map_fault(&m, BASE + 8 * P, true, false), -EIO);
+	KT_EXPECT_EQ(vm_map_fault(&m, BASE, true, false), 0);
+	/* growing again: holes */
+	vm_object_resize(o, 3);
+	KT_EXPECT_EQ(vm_map_fault(&m, BASE + P, false, false), 0);
+	KT_EXPECT(!fr_vm_space_read(m.space, fr_uaddr(BASE + P), &byte, 1));
+	KT_EXPECT_EQ(byte, 0);
+	/* areas split and freed leave the object's list right */
+	KT_EXPECT_EQ(vm_map_remove(&m, BASE + P, P), 0);
+	vm_object_resize(o, 0);
+	for (const struct vma *v = m.areas; v; v = v->next)
+		pages += v->resident;
+	KT_EXPECT_EQ(pages, 0);
 	vm_map_destroy(&m);
 }

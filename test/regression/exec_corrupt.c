@@ -85,17 +85,11 @@ static const struct {
     { "tiny_ok", EXIT(42) },
     { "tiny_trunc", EXIT(42) },
     { "tiny_bss_ro", EXIT(42) },
-#if 0
-    /*
-     * Pages of a segment past the end of its file: Linux maps them and
-     * the program gets SIGBUS where it touches them; Trellis copies
-     * programs rather than mapping files, leaves those pages unmapped,
-     * and the program gets SIGSEGV.  Blocked on file-backed mappings.
-     */
+    /* pages of a segment past the end of its file: they are mapped, and
+     * the program gets SIGBUS where it touches them */
     { "trunc_text", SIG(SIGBUS) },
     { "trunc_data", SIG(SIGBUS) },
     { "offset_huge", SIG(SIGBUS) },
-#endif
 };
 
 /* Run a corrupt program as exec_target would be run. */

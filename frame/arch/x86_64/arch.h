@@ -26,6 +26,9 @@
 #define KSTACK_AREA_PML4_INDEX 402
 #define MMIO_AREA_BASE 0xffffd00000000000 /* MMIO windows, 1 GiB each */
 #define MMIO_SLOT_SIZE (1UL << 30)
+/* Device pages of the frame itself (the local APIC), after the services'
+ * FR_MMIO_MAX_WINDOWS (64) windows. */
+#define FRAME_MMIO_BASE (MMIO_AREA_BASE + 64 * MMIO_SLOT_SIZE)
 #define USER_TOP 0x00007ffffffff000
 
 /* Per-CPU block, reached through GS in kernel mode. */
@@ -38,6 +41,17 @@
 #define TF_SIZE (22 * 8)
 #define TF_CS_FROM_VECTOR 24
 #define VECTOR_SYSCALL 0x100
+
+/* Local APIC vectors (0xf0..0xff, above the PIC's 32..47). */
+#define VECTOR_APIC_FIRST 0xf0
+#define VECTOR_IPI_CALL 0xf0	 /* run the cross-CPU call (core/smp.c) */
+#define VECTOR_IPI_RESCHED 0xf1 /* a task was queued: leave the idle loop */
+#define VECTOR_APIC_SPURIOUS 0xff
+
+/* The application processors' start-up code (real mode, below 1 MiB) and
+ * the three page-table pages that follow it. */
+#define TRAMPOLINE_PA 0x8000
+#define TRAMPOLINE_PAGES 4
 
 
 #define IST_STACK_SIZE (8 * 1024)

@@ -1,8 +1,7 @@
 /*
  * The x86-64 side of tasks: a new task's first stack frame, the context
  * switch (FXSAVE state, then the stack switch in entry.S), and the hooks
- * the core calls around scheduling.  Only the boot CPU runs for now, so
- * the SMP hooks have nothing to do yet.
+ * the core calls around scheduling (the SMP ones are in smp.c).
  */
 #include "x86_internal.h"
 #include <libs/string.h>
@@ -22,8 +21,8 @@ void arch_task_setup(struct fr_task *task)
 
 void arch_task_adopt_current(struct fr_task *task)
 {
-	/* only the boot CPU runs: its first context is the boot stack */
-	task->stack_bottom = (uint64_t)fr_boot_stack_bottom + FR_PAGE_SIZE;
+	/* the boot stack, or the stack an application processor started on */
+	task->stack_bottom = cpu_first_stack_bottom(this_cpu()->id);
 	arch_fpu_init_state(task->arch.fpu);
 }
 
@@ -37,16 +36,6 @@ void arch_task_switch(struct fr_task *prev, struct fr_task *next)
 void arch_task_release(struct fr_task *task)
 {
 	(void)task; /* the stack is all there is, and kstack_free frees it */
-}
-
-void arch_scheduler_ready(void)
-{
-	/* application processors are started here once SMP is brought up */
-}
-
-void arch_kick_idle_cpus(void)
-{
-	/* a reschedule IPI goes here once other CPUs run */
 }
 
 void arch_irq_poll(void)

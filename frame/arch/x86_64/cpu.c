@@ -1,6 +1,7 @@
 /*
- * Per-CPU state and descriptor tables: GDT, TSS (with IST stacks for double
- * faults and NMIs), IDT, the SYSCALL MSRs, interrupt masking and FPU state.
+ * Per-CPU state and descriptor tables: each CPU's block (reached through
+ * GS), GDT and TSS (with IST stacks for double faults and NMIs), the IDT
+ * all CPUs share, the SYSCALL MSRs, interrupt masking and FPU state.
  */
 #include "arch.h"
 #include "x86.h"
@@ -35,9 +36,9 @@ struct cpu_tables {
 };
 
 static struct percpu percpus[FR_MAX_CPUS];
-static struct cpu_tables cpu_tables[1];
+static struct cpu_tables boot_cpu_tables;
 static struct idt_entry idt[256];
-static unsigned cpus_online = 1;
+static unsigned cpus_online = 1; /* atomic; CPUs 0..cpus_online-1 run */
 
 _Static_assert(__builtin_offsetof(struct percpu, self) == PCPU_SELF, "pcpu");
 _Static_assert(__builtin_offsetof(struct percpu, kernel_rsp) == PCPU_KERNEL_RSP,
@@ -64,24 +65,45 @@ unsigned fr_cpu_id(void)
 
 unsigned fr_cpu_count(void)
 {
-	return cpus_online;
+	return __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
 }
 
-void percpu_init_boot(void)
+/* CPU @id (the next index) has finished its start-up: it is counted. */
+void cpu_set_online(unsigned id)
 {
-	struct percpu *p = &percpus[0];
+	FR_BUG_ON(id != fr_cpu_count());
+	__atomic_store_n(&cpus_online, id + 1, __ATOMIC_RELEASE);
+}
+
+struct percpu *percpu_of(unsigned id)
+{
+	return &percpus[id];
+}
+
+/* Point GS at CPU @id's block (GS base; the user's GS base is 0). */
+static void percpu_init(unsigned id, struct cpu_tables *t)
+{
+	struct percpu *p = &percpus[id];
 
 	p->self = p;
-	p->id = 0;
+	p->id = id;
 	/* rsp0 sits at offset 4 of the TSS, unaligned; x86 allows it */
-	p->tss_rsp0 = (uint64_t *)((uint8_t *)&cpu_tables[0].tss + 4);
+	p->tss_rsp0 = (uint64_t *)((uint8_t *)&t->tss + 4);
 	wrmsr(MSR_GS_BASE, (uint64_t)p);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
-void gdt_init(void)
+void percpu_init_boot(void)
 {
-	struct cpu_tables *t = &cpu_tables[0];
+	percpu_init(0, &boot_cpu_tables);
+}
+
+/*
+ * Load this CPU's GDT and TSS from @t (the boot CPU's are static, the
+ * others' come from cpu_tables_alloc) and make GS reach CPU @id's block.
+ */
+static void gdt_load(unsigned id, struct cpu_tables *t)
+{
 	uint64_t tss = (uint64_t)&t->tss;
 	uint64_t limit = sizeof(struct tss) - 1;
 	struct {
@@ -120,8 +142,23 @@ void gdt_init(void)
 			 : "m"(desc), "i"(SEL_KDATA), "i"(SEL_KCODE),
 			   "i"(SEL_TSS)
 			 : "rax", "memory");
-	/* loading the data segments above cleared the GS base: restore it */
-	percpu_init_boot();
+	/* loading the data segments above cleared the GS base: set it */
+	percpu_init(id, t);
+}
+
+void gdt_init(void)
+{
+	gdt_load(0, &boot_cpu_tables);
+}
+
+struct cpu_tables *cpu_tables_alloc(void)
+{
+	return FR_NEW(struct cpu_tables);
+}
+
+void gdt_init_cpu(unsigned id, struct cpu_tables *t)
+{
+	gdt_load(id, t);
 }
 
 static void idt_set(unsigned vec, uint64_t handler, unsigned ist, unsigned dpl)
@@ -136,18 +173,26 @@ static void idt_set(unsigned vec, uint64_t handler, unsigned ist, unsigned dpl)
 	e->offset_hi = handler >> 32;
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __attribute__((packed)) desc = { sizeof(idt) - 1, (uint64_t)idt };
 
+	__asm__ volatile("lidt %0" : : "m"(desc));
+}
+
+/* The IDT is built once, by the boot CPU, and shared by every CPU. */
+void idt_init(void)
+{
 	for (unsigned v = 0; v < 48; v++)
 		idt_set(v, arch_isr_stubs[v], 0, v == 3 ? 3 : 0);
+	for (unsigned v = VECTOR_APIC_FIRST; v < 256; v++)
+		idt_set(v, arch_apic_stubs[v - VECTOR_APIC_FIRST], 0, 0);
 	idt_set(8, arch_isr_stubs[8], 1, 0); /* double fault: IST1 */
 	idt_set(2, arch_isr_stubs[2], 2, 0); /* NMI: IST2 */
-	__asm__ volatile("lidt %0" : : "m"(desc));
+	idt_load();
 }
 
 void syscall_init(void)

@@ -60,6 +60,10 @@ isr_\n:
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
 	ISR \n
 	.endr
+	/* the local APIC's vectors: IPIs and the spurious vector */
+	.irp n, 240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
+	ISR \n
+	.endr
 
 isr_common:
 	testb $3, TF_CS_FROM_VECTOR(%rsp)
@@ -83,6 +87,11 @@ isr_common:
 	.global arch_isr_stubs
 arch_isr_stubs:
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.quad isr_\n
+	.endr
+	.global arch_apic_stubs
+arch_apic_stubs:
+	.irp n, 240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
 	.quad isr_\n
 	.endr
 	.text

@@ -2,7 +2,9 @@
  * 4-level paging: the kernel's page table (direct map of RAM with 2 MiB
  * pages, the kernel image with per-section protections, the kernel-stack
  * area with guard pages, the MMIO windows) and user address spaces
- * (fr_vm_space) that share its upper half.
+ * (fr_vm_space) that share its upper half; TLB shootdown: a CPU that
+ * removes or reduces a mapping flushes it from every CPU that may hold it
+ * (cross-CPU calls) before the page is released.
  */
 #include "arch.h"
 #include "x86.h"
@@ -171,17 +173,76 @@ int kernel_map_page(uint64_t va, uint64_t pa, uint64_t flags)
 	return pte ? 0 : -ENOMEM;
 }
 
-void kernel_unmap_page(uint64_t va)
+/* ---- TLB shootdown ---- */
+
+struct tlb_range {
+	uint64_t va, len;
+};
+
+/* Flush [va, va + len) from this CPU's TLB, global entries included. */
+static void tlb_flush_local(const struct tlb_range *r)
+{
+	if (r->len > 64 * FR_PAGE_SIZE) {
+		uint64_t cr4 = read_cr4();
+
+		if (r->va < FR_USER_END) {
+			write_cr3(read_cr3()); /* user entries are not global */
+		} else {
+			/* toggling PGE flushes global entries too */
+			write_cr4(cr4 & ~(1UL << 7));
+			write_cr4(cr4);
+		}
+		return;
+	}
+	for (uint64_t a = r->va; a < r->va + r->len; a += FR_PAGE_SIZE)
+		invlpg(a);
+}
+
+static void tlb_flush_ipi(void *arg)
+{
+	tlb_flush_local(arg);
+}
+
+/*
+ * Flush [va, va + len) on this CPU when @self, and on the CPUs of @others
+ * (a mask, this CPU left out) through a cross-CPU call that returns once
+ * each has flushed.  The page-table entries were changed before: the
+ * fence orders those stores before the caller's read of the mask, which
+ * pairs with the locked update a CPU makes to a space's mask before it
+ * loads CR3 (vm_space_switch_to_task).
+ */
+static void tlb_shootdown(bool self, uint64_t others, uint64_t va,
+			  uint64_t len)
+{
+	struct tlb_range r = { va, len };
+
+	if (self)
+		tlb_flush_local(&r);
+	if (others)
+		cpu_call_mask(others, tlb_flush_ipi, &r);
+}
+
+/* Every CPU but this one. */
+static uint64_t other_cpus(void)
+{
+	return cpu_online_mask() & ~(1UL << fr_cpu_id());
+}
+
+/* Clear the kernel PTE of @va; returns the old entry. */
+static uint64_t kernel_clear_pte(uint64_t va)
 {
 	unsigned long irq = fr_spin_lock_irqsave(&kernel_pt_lock);
 	uint64_t *pte = walk(kernel_pml4, va, 1, false, 0);
+	uint64_t old = 0;
 
-	if (pte)
+	if (pte) {
+		old = *pte;
 		*pte = 0;
-	invlpg(va);
-	/* other CPUs: a shootdown IPI goes here once they run */
+	}
 	fr_spin_unlock_irqrestore(&kernel_pt_lock, irq);
+	return old;
 }
+
 
 /* ---- MMIO windows: uncached kernel pages, one 1 GiB slot each ---- */
 
@@ -203,17 +264,38 @@ static unsigned phys_addr_bits(void)
 	return a & 0xff;
 }
 
+_Static_assert(FRAME_MMIO_BASE ==
+		       MMIO_AREA_BASE + FR_MMIO_MAX_WINDOWS * MMIO_SLOT_SIZE,
+	       "the frame's device pages follow the services' windows");
+
+/* Map the frame's own device page @index (uncached) at FRAME_MMIO_BASE. */
+uint64_t paging_map_frame_mmio(unsigned index, uint64_t pa)
+{
+	uint64_t va = FRAME_MMIO_BASE + index * FR_PAGE_SIZE;
+
+	FR_BUG_ON(kernel_map_page(va, pa, PTE_W | PTE_PCD | PTE_PWT | PTE_G));
+	invlpg(va);
+	return va;
+}
+
 int arch_mmio_map(unsigned slot, uint64_t pa, size_t npages, uint64_t *va)
 {
 	uint64_t end = pa + npages * FR_PAGE_SIZE;
 	uint64_t base = MMIO_AREA_BASE + slot * MMIO_SLOT_SIZE;
+	uint64_t apic = lapic_base_pa();
 
 	if (slot >= FR_MMIO_MAX_WINDOWS ||
 	    npages * FR_PAGE_SIZE > MMIO_SLOT_SIZE ||
 	    end > 1UL << phys_addr_bits())
 		return -EINVAL;
-	for (size_t i = 0; i < FR_ARRAY_SIZE(frame_devices); i++) {
-		if (pa < frame_devices[i][1] && frame_devices[i][0] < end) {
+	for (size_t i = 0; i <= FR_ARRAY_SIZE(frame_devices); i++) {
+		/* the last: the local APIC wherever the firmware put it */
+		uint64_t s = i < FR_ARRAY_SIZE(frame_devices) ?
+				     frame_devices[i][0] : apic;
+		uint64_t e = i < FR_ARRAY_SIZE(frame_devices) ?
+				     frame_devices[i][1] : apic + FR_PAGE_SIZE;
+
+		if (s != e && pa < e && s < end) {
 			fr_printk("mmio: %lx..%lx holds a device of the frame: "
 				  "refused\n", pa, end);
 			return -EACCES;
@@ -234,7 +316,29 @@ int arch_mmio_map(unsigned slot, uint64_t pa, size_t npages, uint64_t *va)
 void arch_mmio_unmap(unsigned slot, uint64_t va, size_t npages)
 {
 	for (size_t i = 0; i < npages; i++)
-		kernel_unmap_page(va + i * FR_PAGE_SIZE);
+		kernel_clear_pte(va + i * FR_PAGE_SIZE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	tlb_shootdown(true, other_cpus(), va, npages * FR_PAGE_SIZE);
+}
+
+/*
+ * Page tables for the application processors' start-up at @pa (below
+ * 4 GiB, three pages): the kernel's upper half, and the first 2 MiB
+ * mapped at 0, where the start-up code switches to long mode.  A CPU
+ * leaves them for the kernel's table as soon as it runs kernel code.
+ */
+uint64_t paging_trampoline_tables(uint64_t pa)
+{
+	uint64_t *pml4 = phys_to_virt(pa);
+	uint64_t *pdpt = phys_to_virt(pa + FR_PAGE_SIZE);
+	uint64_t *pd = phys_to_virt(pa + 2 * FR_PAGE_SIZE);
+
+	memset(pml4, 0, 3 * FR_PAGE_SIZE);
+	memcpy(pml4 + 256, table(kernel_pml4) + 256, 256 * sizeof(uint64_t));
+	pml4[0] = (pa + FR_PAGE_SIZE) | PTE_P | PTE_W;
+	pdpt[0] = (pa + 2 * FR_PAGE_SIZE) | PTE_P | PTE_W;
+	pd[0] = PTE_P | PTE_W | PTE_PS;
+	return pa;
 }
 
 /* ---- user address spaces ---- */
@@ -288,17 +392,18 @@ struct fr_vm_space *fr_vm_space_create(void)
 	return vs;
 }
 
-static void tlb_flush(struct fr_vm_space *vs, uint64_t va, size_t len)
+/*
+ * After changing the entries of [va, va + len) in @vs: flush them from
+ * every CPU that has @vs loaded.  A CPU that loads it later reads the new
+ * entries.
+ */
+static void vs_tlb_flush(struct fr_vm_space *vs, uint64_t va, size_t len)
 {
-	if (!(vs->active_cpus & (1UL << fr_cpu_id())))
-		return;
-	if (len > 64 * FR_PAGE_SIZE) {
-		write_cr3(read_cr3());
-	} else {
-		for (uint64_t a = va; a < va + len; a += FR_PAGE_SIZE)
-			invlpg(a);
-	}
-	/* remote CPUs in active_cpus get a shootdown IPI once SMP runs */
+	uint64_t me = 1UL << fr_cpu_id(), active;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	active = __atomic_load_n(&vs->active_cpus, __ATOMIC_SEQ_CST);
+	tlb_shootdown(active & me, active & ~me, va, len);
 }
 
 static void free_level(uint64_t pa, int level)
@@ -359,24 +464,37 @@ int fr_vm_space_map(struct fr_vm_space *vs, fr_uaddr_t va, struct fr_page *page,
 	return err;
 }
 
+#define UNMAP_BATCH 32
+
+/*
+ * The pages of [va, va + len) are unmapped in batches: a batch's entries
+ * are cleared, flushed from every CPU using @vs, and only then are its
+ * pages released, so that no CPU can reach a page after it was freed.
+ */
 int fr_vm_space_unmap(struct fr_vm_space *vs, fr_uaddr_t va, size_t len)
 {
+	struct fr_page *batch[UNMAP_BATCH];
+	uint64_t start = va.addr, end = va.addr + len;
+	unsigned n = 0;
+
 	if (!user_range_ok(va.addr, len))
 		return -EINVAL;
 	fr_spin_lock(&vs->lock);
-	for (uint64_t a = va.addr; a < va.addr + len; a += FR_PAGE_SIZE) {
+	for (uint64_t a = va.addr; a < end; a += FR_PAGE_SIZE) {
 		uint64_t *pte = walk(vs->pml4_pa, a, 1, false, 0);
 
 		if (pte && (*pte & PTE_MAPPED)) {
-			uint64_t old = *pte;
-
+			batch[n++] = pfn_to_page((*pte & PTE_ADDR) >>
+						 FR_PAGE_SHIFT);
 			*pte = 0;
-			invlpg(a);
-			fr_page_put(pfn_to_page((old & PTE_ADDR) >>
-						FR_PAGE_SHIFT));
+		}
+		if (n == UNMAP_BATCH || (n && a + FR_PAGE_SIZE == end)) {
+			vs_tlb_flush(vs, start, a + FR_PAGE_SIZE - start);
+			while (n)
+				fr_page_put(batch[--n]);
+			start = a + FR_PAGE_SIZE;
 		}
 	}
-	tlb_flush(vs, va.addr, len);
 	fr_spin_unlock(&vs->lock);
 	return 0;
 }
@@ -393,7 +511,7 @@ int fr_vm_space_protect(struct fr_vm_space *vs, fr_uaddr_t va, size_t len,
 		if (pte && (*pte & PTE_MAPPED))
 			*pte = (*pte & PTE_ADDR) | prot_to_pte(prot);
 	}
-	tlb_flush(vs, va.addr, len);
+	vs_tlb_flush(vs, va.addr, len);
 	fr_spin_unlock(&vs->lock);
 	return 0;
 }
@@ -528,22 +646,25 @@ static uint64_t kstack_bottom(unsigned slot)
 	       FR_PAGE_SIZE;
 }
 
+/* Unmap a stack's pages, flush them from every CPU, then free them. */
 static void kstack_release_pages(unsigned slot, unsigned npages)
 {
+	struct fr_page *pages[TASK_STACK_SIZE / FR_PAGE_SIZE];
 	uint64_t bottom = kstack_bottom(slot);
 
+	FR_BUG_ON(npages > FR_ARRAY_SIZE(pages));
 	for (unsigned i = 0; i < npages; i++) {
-		uint64_t va = bottom + i * FR_PAGE_SIZE;
-		uint64_t *pte = walk(kernel_pml4, va, 1, false, 0);
+		uint64_t old = kernel_clear_pte(bottom + i * FR_PAGE_SIZE);
 
-		if (pte && (*pte & PTE_P)) {
-			struct fr_page *p =
-				pfn_to_page((*pte & PTE_ADDR) >> FR_PAGE_SHIFT);
-
-			kernel_unmap_page(va);
-			fr_page_put(p);
-		}
+		pages[i] = old & PTE_P ? pfn_to_page((old & PTE_ADDR) >>
+						     FR_PAGE_SHIFT)
+				       : NULL;
 	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	tlb_shootdown(true, other_cpus(), bottom, npages * FR_PAGE_SIZE);
+	for (unsigned i = 0; i < npages; i++)
+		if (pages[i])
+			fr_page_put(pages[i]);
 }
 
 int kstack_alloc(uint64_t *bottom, unsigned *slot_out)

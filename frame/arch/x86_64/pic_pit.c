@@ -66,6 +66,40 @@ void pit_init(void)
 	pic_unmask(0);
 }
 
+/* Channel 0's current count (it counts down from the divisor, again). */
+static unsigned pit_count(void)
+{
+	unsigned long irq = fr_irq_save();
+	unsigned lo, hi;
+
+	outb(0x43, 0x00); /* latch channel 0 */
+	lo = inb(0x40);
+	hi = inb(0x40);
+	fr_irq_restore(irq);
+	return lo | hi << 8;
+}
+
+/*
+ * Busy-wait at least @us microseconds, from the count of the tick's own
+ * channel: it works with interrupts off and does not disturb the tick.
+ * Context: the boot CPU (SMP start-up); a wait may last longer when this
+ * virtual CPU is not scheduled for a whole tick.
+ */
+void pit_delay_us(uint64_t us)
+{
+	unsigned divisor = PIT_HZ / FR_TICK_HZ;
+	uint64_t want = us * PIT_HZ / 1000000, done = 0;
+	unsigned prev = pit_count();
+
+	while (done < want) {
+		unsigned now = pit_count();
+
+		done += now <= prev ? prev - now : prev + divisor - now;
+		prev = now;
+		fr_cpu_relax();
+	}
+}
+
 void irq_dispatch(unsigned line)
 {
 	if (line == 7 || line == 15) {

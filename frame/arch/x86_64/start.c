@@ -1,7 +1,9 @@
 /*
  * The first C code: reads what the boot loader handed over (multiboot2 or
- * PVH), brings up the CPU tables, memory, paging, interrupts and the boot
- * task, then calls the services' trellis_main().
+ * PVH) and the firmware's CPU list, brings up the CPU tables, memory,
+ * paging, interrupts, the local APIC and the boot task, then calls the
+ * services' trellis_main().  The other CPUs start once the scheduler is
+ * injected (smp.c).
  */
 #include "arch.h"
 #include "x86.h"
@@ -12,6 +14,7 @@
 #include <libs/string.h>
 
 struct boot_info boot_info;
+static uint64_t rsdp_hint; /* the RSDP the boot loader reported, or 0 */
 
 /* PVH start info (Xen's hvm_start_info, version 1) */
 struct hvm_start_info {
@@ -53,6 +56,7 @@ static void parse_pvh(uint64_t pa)
 		boot_info.initrd_pa = m->paddr;
 		boot_info.initrd_len = m->size;
 	}
+	rsdp_hint = si->rsdp_paddr;
 	if (si->version < 1 || !si->memmap_paddr)
 		fr_panic("PVH boot without a memory map");
 	const struct hvm_memmap_entry *e = phys_to_virt(si->memmap_paddr);
@@ -84,6 +88,9 @@ static void parse_mb2(uint64_t pa)
 
 			boot_info.initrd_pa = start;
 			boot_info.initrd_len = end - start;
+		} else if ((type == 14 || type == 15) && !rsdp_hint) {
+			/* a copy of the RSDP (ACPI 1.0 or 2.0) */
+			rsdp_hint = pa + off + 8;
 		} else if (type == 6) {
 			uint32_t esize = *(const uint32_t *)(tag + 8);
 
@@ -131,11 +138,13 @@ void fr_arch_start(uint32_t magic, uint32_t info_pa)
 
 	fr_printk("Trellis booting (%s), command line: '%s'\n",
 		  boot_info.protocol, boot_info.cmdline);
+	smp_init_early(rsdp_hint);
 	mm_init();
 	paging_init();
 	syscall_init();
 	pic_init();
 	pit_init();
+	smp_init_bsp();
 	task_init_boot();
 	sti();
 	trellis_main();

@@ -102,8 +102,12 @@ void trap_dispatch(struct trapframe *tf)
 {
 	bool from_user = tf->cs & 3;
 
-	if (tf->vector >= 32 && tf->vector < 48) {
-		irq_dispatch(tf->vector - 32);
+	if ((tf->vector >= 32 && tf->vector < 48) ||
+	    (tf->vector >= VECTOR_APIC_FIRST && tf->vector < 256)) {
+		if (tf->vector < 48)
+			irq_dispatch(tf->vector - 32);
+		else
+			apic_interrupt(tf->vector);
 		if (from_user && (this_cpu()->need_resched ||
 				  this_cpu()->current->event_pending))
 			return_to_kernel(tf, FR_USER_EVENT);

@@ -14,9 +14,9 @@ extern uint8_t fr_boot_stack_bottom[];
 /* ---- paging ---- */
 
 void paging_init(void);
-/* Map 4 KiB kernel pages (stacks); flags are PTE bits. */
+/* Map 4 KiB kernel pages (stacks); flags are PTE bits.  Removing one
+ * goes through a TLB shootdown (paging.c). */
 int kernel_map_page(uint64_t va, uint64_t pa, uint64_t flags);
-void kernel_unmap_page(uint64_t va);
 uint64_t kernel_pml4_pa(void);
 
 /* ---- FPU state (FXSAVE areas) ---- */
@@ -39,6 +39,8 @@ void idt_init(void);
 void syscall_init(void);
 void pic_init(void);
 void pit_init(void);
+/* Busy-wait @us microseconds on the PIT's counter (interrupts on or off). */
+void pit_delay_us(uint64_t us);
 void pic_unmask(unsigned line);
 void pic_mask(unsigned line);
 void pic_eoi(unsigned line);
@@ -56,7 +58,43 @@ int arch_fill_user(void *dst, int byte, size_t len);
 int64_t arch_strnlen_user(const void *src, size_t max);
 int arch_user_cmpxchg32(uint32_t *uaddr, uint32_t *expected, uint32_t desired);
 extern uint64_t arch_isr_stubs[];
+extern uint64_t arch_apic_stubs[];
 void arch_syscall_entry(void);
+
+/* ---- CPUs: per-CPU tables, the local APIC, SMP start-up (cpu.c,
+ * apic.c, smp.c) ---- */
+
+struct cpu_tables;
+/* The tables (GDT, TSS, IST stacks) of an application processor. */
+struct cpu_tables *cpu_tables_alloc(void);
+/* On CPU @id itself: load its GDT and TSS, point GS at its block. */
+void gdt_init_cpu(unsigned id, struct cpu_tables *t);
+void idt_load(void);
+struct percpu *percpu_of(unsigned id);
+void cpu_set_online(unsigned id);
+
+/* Map a page of the frame's own device memory (the local APIC). */
+uint64_t paging_map_frame_mmio(unsigned index, uint64_t pa);
+/* Build the start-up page tables at @pa (three pages); returns @pa. */
+uint64_t paging_trampoline_tables(uint64_t pa);
+
+/* The local APIC (xAPIC, memory-mapped). */
+bool lapic_init_bsp(void);
+void lapic_init_ap(void);
+uint32_t lapic_id(void);
+uint64_t lapic_base_pa(void);
+void lapic_eoi(void);
+void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
+#define ICR_FIXED 0x00000
+#define ICR_INIT 0x00500
+#define ICR_STARTUP 0x00600
+#define ICR_ASSERT 0x04000
+
+/* SMP: the CPUs the firmware lists, application processor start-up. */
+void smp_init_early(uint64_t rsdp_hint);
+void smp_init_bsp(void);
+void apic_interrupt(unsigned vector);
+uint64_t cpu_first_stack_bottom(unsigned id);
 
 /* ---- console ---- */
 

@@ -92,6 +92,18 @@ int fr_page_write(struct fr_page *page, size_t off, const void *src,
 		  size_t len);
 
 /*
+ * fr_page_copy_to_user / fr_page_copy_from_user - copy @len bytes between
+ * a page (at @off) and user memory, without a kernel buffer in between
+ * (file data to and from programs).  Context: task context (a user fault
+ * is taken).  Returns 0, -EINVAL when [off, off + len) leaves the page, or
+ * -EFAULT for a bad user range.
+ */
+int fr_page_copy_to_user(fr_uaddr_t dst, const struct fr_page *page,
+			 size_t off, size_t len) FR_MUST_CHECK;
+int fr_page_copy_from_user(struct fr_page *page, size_t off, fr_uaddr_t src,
+			   size_t len) FR_MUST_CHECK;
+
+/*
  * fr_page_fill - set @len bytes at @off to @byte.  Returns 0 or -EINVAL.
  */
 int fr_page_fill(struct fr_page *page, size_t off, int byte, size_t len);

@@ -52,6 +52,7 @@ struct fr_wait_node {
 	struct fr_wait_node *next;
 	struct fr_wait_node *prev;
 	bool queued;
+	bool woken; /* taken off by a wake-up (fr_wait_woken) */
 };
 
 /* A queue of sleeping tasks. */
@@ -81,6 +82,24 @@ void fr_wait_sleep(void);
  * fr_wait_finish - leave @wq and mark the task running again.
  */
 void fr_wait_finish(struct fr_waitqueue *wq, struct fr_wait_node *node);
+
+/*
+ * fr_wait_add - queue the current task on @wq like fr_wait_prepare(), but
+ * leave it running: for a task that waits on several queues at once (poll),
+ * with one node per queue.  It then marks itself sleeping with
+ * fr_wait_prepare() on a queue of its own, asks fr_wait_woken() of each
+ * node, and sleeps only if none was woken: a wake-up on any queue after
+ * the fr_wait_add() is never lost.  A node still queued is left as is.
+ * fr_wait_finish() takes the node off again.  Context: task context.
+ */
+void fr_wait_add(struct fr_waitqueue *wq, struct fr_wait_node *node);
+
+/*
+ * fr_wait_woken - whether a wake-up on @wq took @node off it since it was
+ * queued by fr_wait_add() or fr_wait_prepare() (false before it was ever
+ * queued, and after fr_wait_finish()).  Context: any.
+ */
+bool fr_wait_woken(struct fr_waitqueue *wq, const struct fr_wait_node *node);
 
 /*
  * fr_wake_one / fr_wake_all - wake the first / every task on @wq.

@@ -5,7 +5,11 @@
  * pages; its kernel half is shared and cannot be touched through this API.
  * Every mapping holds a reference on its page.  The frame flushes the TLB of
  * every CPU on which the space is active when a mapping is removed or its
- * protection reduced (TLB shootdown).
+ * protection changed (TLB shootdown, through cross-CPU calls): when
+ * fr_vm_space_unmap or fr_vm_space_protect returns, no CPU can use the old
+ * translation any more, and an unmapped page's reference is dropped only
+ * after that.  Their callers must therefore hold no spinlock that another
+ * CPU may spin on with interrupts off (see fr_cpu_call_others).
  */
 #ifndef FRAME_VM_H
 #define FRAME_VM_H
@@ -47,13 +51,17 @@ int fr_vm_space_map(struct fr_vm_space *vs, fr_uaddr_t va, struct fr_page *page,
 
 /*
  * fr_vm_space_unmap - remove every mapping in [va, va + len).  Unmapped
- * holes are skipped.  Returns 0 or -EINVAL (unaligned, non-user range).
+ * holes are skipped.  On return no CPU reaches the pages through @vs (TLB
+ * shootdown) and their references are dropped.
+ * Context: task context; may interrupt other CPUs and wait for them (see
+ * the top of this file).  Returns 0 or -EINVAL (unaligned, non-user range).
  */
 int fr_vm_space_unmap(struct fr_vm_space *vs, fr_uaddr_t va, size_t len);
 
 /*
  * fr_vm_space_protect - change the protection of every mapped page in
- * [va, va + len).  Returns 0 or -EINVAL.
+ * [va, va + len).  On return every CPU sees the new protection (TLB
+ * shootdown).  Context: as fr_vm_space_unmap.  Returns 0 or -EINVAL.
  */
 int fr_vm_space_protect(struct fr_vm_space *vs, fr_uaddr_t va, size_t len,
 			unsigned prot);

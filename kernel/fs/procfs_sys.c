@@ -1,0 +1,448 @@
+/*
+ * The system-wide files of /proc, in the formats of Linux 6.1: meminfo,
+ * cpuinfo, stat, uptime, loadavg, version, cmdline, filesystems, the
+ * mounts (also /proc/PID/mounts), the self and thread-self links and
+ * sys/kernel/{ostype,osrelease,hostname,pid_max}.
+ *
+ * The figures Trellis does not keep are 0 (load averages, context
+ * switches, interrupts, the page cache, which it does not have: tmpfs
+ * pages are shown as Shmem and Cached as in Linux).
+ */
+#include <frame/boot.h>
+#include <frame/cpu.h>
+#include <frame/heap.h>
+#include <frame/mm.h>
+#include <frame/timer.h>
+#include <libs/fmt.h>
+#include <libs/string.h>
+#include <linux/mount.h>
+#include <linux/time.h>
+#include "fs/file.h"
+#include "fs/internal.h"
+#include "fs/procfs.h"
+#include "process/process.h"
+#include "time/clock.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+#define NSEC_PER_TICK 10000000ULL /* USER_HZ 100 */
+#define KB(pages) ((unsigned long long)(pages) * (FR_PAGE_SIZE / 1024))
+/* What uname(2) says (kernel/syscall/system.c). */
+#define UTS_SYSNAME "Linux"
+#define UTS_NODENAME "trellis"
+#define UTS_RELEASE "6.1.0-trellis"
+#define UTS_VERSION "#1 SMP Trellis"
+/* Linux's default pid_max */
+#define PID_MAX 32768
+/* Linux x86-64's vmalloc area, in kB */
+#define VMALLOC_TOTAL_KB 34359738367ULL
+
+/* ---- shared figures ---- */
+
+/* The processor time used by every process so far, in ns. */
+static void cpu_busy(uint64_t *user, uint64_t *sys)
+{
+	uint64_t u, s;
+
+	*user = *sys = 0;
+	fr_mutex_lock(&process_tree_lock);
+	for (struct process *p = process_first(); p; p = p->next_all) {
+		process_attrs_cpu_time(&p->attrs, NULL, false, &u, &s);
+		*user += u;
+		*sys += s;
+		process_attrs_cpu_time(&p->attrs, NULL, true, &u, &s);
+		*user += u;
+		*sys += s;
+		for (struct thread *t = p->threads; t; t = t->next_in_process) {
+			fr_task_cpu_time(t->task, &u, &s);
+			*user += u;
+			*sys += s;
+		}
+	}
+	fr_mutex_unlock(&process_tree_lock);
+}
+
+/* The threads, and the resident private pages of the processes. */
+static void process_totals(unsigned *threads, uint64_t *anon)
+{
+	*threads = 0;
+	*anon = 0;
+	fr_mutex_lock(&process_tree_lock);
+	for (struct process *p = process_first(); p; p = p->next_all) {
+		*threads += (unsigned)p->thread_count;
+		if (p->mm)
+			*anon += p->mm->map.resident -
+				 p->mm->map.resident_shared;
+	}
+	fr_mutex_unlock(&process_tree_lock);
+}
+
+/* The pages tmpfs file systems hold. */
+static uint64_t shmem_pages(void)
+{
+	uint64_t pages = 0;
+
+	fr_mutex_lock(&vfs_ns_lock);
+	for (struct mount *m = vfs_mounts(); m; m = m->next) {
+		bool seen = false;
+
+		if (m->sb->type != &tmpfs_type)
+			continue;
+		for (struct mount *o = vfs_mounts(); o != m; o = o->next)
+			seen |= o->sb == m->sb;
+		if (!seen)
+			pages += m->sb->blocks_used;
+	}
+	fr_mutex_unlock(&vfs_ns_lock);
+	return pages;
+}
+
+/* ---- meminfo ---- */
+
+static void kb_line(struct proc_text *t, const char *name,
+		    unsigned long long kb)
+{
+	proc_printf(t, "%-16s%8llu kB\n", name, kb);
+}
+
+static int show_meminfo(struct proc_text *t, int pid)
+{
+	struct fr_mem_stats mem;
+	uint64_t anon, shmem = shmem_pages(), used, kernel;
+	unsigned threads;
+
+	fr_mem_stats(&mem);
+	process_totals(&threads, &anon);
+	used = mem.total - FR_MIN(mem.free, mem.total);
+	anon = FR_MIN(anon, used);
+	shmem = FR_MIN(shmem, used - anon);
+	kernel = used - anon - shmem;
+	kb_line(t, "MemTotal:", KB(mem.total));
+	kb_line(t, "MemFree:", KB(mem.free));
+	kb_line(t, "MemAvailable:", KB(mem.free));
+	kb_line(t, "Buffers:", 0);
+	kb_line(t, "Cached:", KB(shmem));
+	kb_line(t, "SwapCached:", 0);
+	kb_line(t, "Active:", KB(anon + shmem));
+	kb_line(t, "Inactive:", 0);
+	kb_line(t, "Active(anon):", KB(anon + shmem));
+	kb_line(t, "Inactive(anon):", 0);
+	kb_line(t, "Active(file):", 0);
+	kb_line(t, "Inactive(file):", 0);
+	kb_line(t, "Unevictable:", 0);
+	kb_line(t, "Mlocked:", 0);
+	kb_line(t, "SwapTotal:", 0);
+	kb_line(t, "SwapFree:", 0);
+	kb_line(t, "Zswap:", 0);
+	kb_line(t, "Zswapped:", 0);
+	kb_line(t, "Dirty:", 0);
+	kb_line(t, "Writeback:", 0);
+	kb_line(t, "AnonPages:", KB(anon));
+	kb_line(t, "Mapped:", 0);
+	kb_line(t, "Shmem:", KB(shmem));
+	kb_line(t, "KReclaimable:", 0);
+	kb_line(t, "Slab:", KB(kernel));
+	kb_line(t, "SReclaimable:", 0);
+	kb_line(t, "SUnreclaim:", KB(kernel));
+	kb_line(t, "KernelStack:", 0);
+	kb_line(t, "PageTables:", 0);
+	kb_line(t, "NFS_Unstable:", 0);
+	kb_line(t, "Bounce:", 0);
+	kb_line(t, "WritebackTmp:", 0);
+	kb_line(t, "CommitLimit:", KB(mem.total / 2));
+	kb_line(t, "Committed_AS:", KB(anon + shmem));
+	kb_line(t, "VmallocTotal:", VMALLOC_TOTAL_KB);
+	kb_line(t, "VmallocUsed:", 0);
+	kb_line(t, "VmallocChunk:", 0);
+	kb_line(t, "Percpu:", 0);
+	proc_puts(t, "HardwareCorrupted:     0 kB\n");
+	kb_line(t, "AnonHugePages:", 0);
+	kb_line(t, "ShmemHugePages:", 0);
+	kb_line(t, "ShmemPmdMapped:", 0);
+	kb_line(t, "FileHugePages:", 0);
+	kb_line(t, "FilePmdMapped:", 0);
+	proc_puts(t, "HugePages_Total:       0\n"
+		     "HugePages_Free:        0\n"
+		     "HugePages_Rsvd:        0\n"
+		     "HugePages_Surp:        0\n");
+	kb_line(t, "Hugepagesize:", 2048);
+	kb_line(t, "Hugetlb:", 0);
+	kb_line(t, "DirectMap4k:", KB(mem.total + mem.reserved));
+	kb_line(t, "DirectMap2M:", 0);
+	kb_line(t, "DirectMap1G:", 0);
+	return 0;
+}
+
+/* ---- cpuinfo ---- */
+
+/* The names Linux gives the bits of CPUID leaf 1's EDX. */
+static const char *const edx_flags[32] = {
+	"fpu",	 "vme",	 "de",	   "pse",  "tsc",  "msr",   "pae",  "mce",
+	"cx8",	 "apic", NULL,	   "sep",  "mtrr", "pge",   "mca",  "cmov",
+	"pat",	 "pse36", "pn",	   "clflush", NULL, "dts",  "acpi", "mmx",
+	"fxsr", "sse",	 "sse2",   "ss",   "ht",   "tm",    "ia64", "pbe",
+};
+
+static int show_cpuinfo(struct proc_text *t, int pid)
+{
+	uint64_t edx = fr_cpu_hwcap();
+	unsigned n = fr_cpu_count();
+
+	for (unsigned cpu = 0; cpu < n; cpu++) {
+		proc_printf(t, "processor\t: %u\n", cpu);
+		proc_printf(t, "physical id\t: 0\nsiblings\t: %u\n", n);
+		proc_printf(t, "core id\t\t: %u\ncpu cores\t: %u\n", cpu, n);
+		proc_printf(t, "apicid\t\t: %u\ninitial apicid\t: %u\n", cpu,
+			    cpu);
+		proc_printf(t, "fpu\t\t: %s\nfpu_exception\t: %s\n",
+			    edx & 1 ? "yes" : "no", edx & 1 ? "yes" : "no");
+		proc_puts(t, "wp\t\t: yes\nflags\t\t:");
+		for (unsigned i = 0; i < 32; i++)
+			if ((edx >> i) & 1 && edx_flags[i])
+				proc_printf(t, " %s", edx_flags[i]);
+		proc_puts(t, " lm\nclflush size\t: 64\n"
+			     "cache_alignment\t: 64\n"
+			     "address sizes\t: 48 bits virtual\n"
+			     "power management:\n\n");
+	}
+	return 0;
+}
+
+/* ---- stat, uptime, loadavg ---- */
+
+static int show_stat(struct proc_text *t, int pid)
+{
+	uint64_t user, sys, now = fr_monotonic_ns(), real = 0;
+	unsigned n = fr_cpu_count(), threads;
+	uint64_t total_idle, anon;
+
+	cpu_busy(&user, &sys);
+	process_totals(&threads, &anon);
+	total_idle = now * n > user + sys ? now * n - user - sys : 0;
+	proc_printf(t, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n",
+		    (unsigned long long)(user / NSEC_PER_TICK),
+		    (unsigned long long)(sys / NSEC_PER_TICK),
+		    (unsigned long long)(total_idle / NSEC_PER_TICK));
+	for (unsigned cpu = 0; cpu < n; cpu++) {
+		/* the busy time is not kept per processor: all on cpu0 */
+		uint64_t idle = cpu ? now :
+			       now > user + sys ? now - user - sys :
+						  0;
+
+		proc_printf(t, "cpu%u %llu 0 %llu %llu 0 0 0 0 0 0\n", cpu,
+			    (unsigned long long)(cpu ? 0 : user / NSEC_PER_TICK),
+			    (unsigned long long)(cpu ? 0 : sys / NSEC_PER_TICK),
+			    (unsigned long long)(idle / NSEC_PER_TICK));
+	}
+	if (clock_read(CLOCK_REALTIME, &real))
+		real = now;
+	proc_printf(t, "intr 0\nctxt 0\nbtime %llu\nprocesses %d\n",
+		    (unsigned long long)((real - now) / NSEC_PER_SEC),
+		    process_last_pid());
+	proc_puts(t, "procs_running 1\nprocs_blocked 0\n"
+		     "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
+	return 0;
+}
+
+static int show_uptime(struct proc_text *t, int pid)
+{
+	uint64_t now = fr_monotonic_ns(), user, sys, idle;
+
+	cpu_busy(&user, &sys);
+	idle = now * fr_cpu_count();
+	idle = idle > user + sys ? idle - user - sys : 0;
+	proc_printf(t, "%llu.%02llu %llu.%02llu\n",
+		    (unsigned long long)(now / NSEC_PER_SEC),
+		    (unsigned long long)(now % NSEC_PER_SEC / NSEC_PER_TICK),
+		    (unsigned long long)(idle / NSEC_PER_SEC),
+		    (unsigned long long)(idle % NSEC_PER_SEC / NSEC_PER_TICK));
+	return 0;
+}
+
+static int show_loadavg(struct proc_text *t, int pid)
+{
+	unsigned threads;
+	uint64_t anon;
+
+	process_totals(&threads, &anon);
+	/* no load averages are kept; the caller is the one running */
+	proc_printf(t, "0.00 0.00 0.00 1/%u %d\n", threads,
+		    process_last_pid());
+	return 0;
+}
+
+/* ---- version, cmdline, filesystems ---- */
+
+static int show_version(struct proc_text *t, int pid)
+{
+	proc_puts(t, UTS_SYSNAME " version " UTS_RELEASE " (trellis@" UTS_NODENAME
+			     ") (gcc) " UTS_VERSION "\n");
+	return 0;
+}
+
+static int show_cmdline(struct proc_text *t, int pid)
+{
+	proc_printf(t, "%s\n", fr_boot_cmdline());
+	return 0;
+}
+
+static int show_filesystems(struct proc_text *t, int pid)
+{
+	const struct fs_type *type;
+
+	for (size_t i = 0; (type = vfs_fs_type_at(i)); i++)
+		proc_printf(t, "%s\t%s\n", type->nodev ? "nodev" : "",
+			    type->name);
+	return 0;
+}
+
+/* ---- mounts ---- */
+
+/* @s with space, tab, newline and backslash as octal escapes (mangle). */
+static void put_mangled(struct proc_text *t, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
+			proc_printf(t, "\\%03o", (unsigned)(unsigned char)*s);
+		else
+			proc_write(t, s, 1);
+	}
+}
+
+static void put_mount(struct proc_text *t, const struct mount *m,
+		      const char *where)
+{
+	unsigned long f = m->flags | m->sb->flags;
+
+	put_mangled(t, m->source);
+	proc_puts(t, " ");
+	put_mangled(t, where);
+	proc_printf(t, " %s %s", m->sb->type->name, f & MS_RDONLY ? "ro" : "rw");
+	if (f & MS_NOSUID)
+		proc_puts(t, ",nosuid");
+	if (f & MS_NODEV)
+		proc_puts(t, ",nodev");
+	if (f & MS_NOEXEC)
+		proc_puts(t, ",noexec");
+	proc_puts(t, f & MS_NOATIME ? ",noatime" : ",relatime");
+	proc_puts(t, " 0 0\n");
+}
+
+int proc_show_mounts(struct proc_text *t, int pid)
+{
+	struct path *roots;
+	char *where;
+	size_t n = 0, i = 0;
+
+	fr_mutex_lock(&vfs_ns_lock);
+	for (struct mount *m = vfs_mounts(); m; m = m->next)
+		n++;
+	roots = FR_NEW_ARRAY(struct path, n ? n : 1);
+	for (struct mount *m = vfs_mounts(); roots && m; m = m->next) {
+		roots[i] = (struct path){ m, m->root };
+		path_get(&roots[i++]);
+	}
+	fr_mutex_unlock(&vfs_ns_lock);
+	where = FR_NEW_ARRAY(char, VFS_PATH_MAX);
+	for (size_t k = 0; k < i; k++) {
+		/* a mount's root names its mount point */
+		if (where && vfs_path_name(&roots[k], where, VFS_PATH_MAX) >= 0)
+			put_mount(t, roots[k].mnt, where);
+		path_put(&roots[k]);
+	}
+	fr_kfree(where);
+	fr_kfree(roots);
+	return roots && where ? 0 : -ENOMEM;
+}
+
+/* ---- links ---- */
+
+static int self_readlink(int pid, int num, char *buf, size_t size)
+{
+	struct process *p = current_process();
+	char name[16];
+
+	if (!p)
+		return -ENOENT;
+	str_format(name, sizeof(name), "%d", p->pid);
+	return proc_link_text(name, buf, size);
+}
+
+static int thread_self_readlink(int pid, int num, char *buf, size_t size)
+{
+	struct thread *th = current_thread();
+	char name[32];
+
+	if (!th)
+		return -ENOENT;
+	str_format(name, sizeof(name), "%d/task/%d", th->proc->pid, th->tid);
+	return proc_link_text(name, buf, size);
+}
+
+static int mounts_readlink(int pid, int num, char *buf, size_t size)
+{
+	return proc_link_text("self/mounts", buf, size);
+}
+
+/* ---- sys/kernel ---- */
+
+static int show_ostype(struct proc_text *t, int pid)
+{
+	proc_puts(t, UTS_SYSNAME "\n");
+	return 0;
+}
+
+static int show_osrelease(struct proc_text *t, int pid)
+{
+	proc_puts(t, UTS_RELEASE "\n");
+	return 0;
+}
+
+static int show_hostname(struct proc_text *t, int pid)
+{
+	proc_puts(t, UTS_NODENAME "\n");
+	return 0;
+}
+
+static int show_pid_max(struct proc_text *t, int pid)
+{
+	proc_printf(t, "%d\n", PID_MAX);
+	return 0;
+}
+
+static const struct proc_entry sys_kernel_entries[] = {
+	{ .name = "hostname", .mode = S_IFREG | 0644, .show = show_hostname },
+	{ .name = "osrelease", .mode = S_IFREG | 0444, .show = show_osrelease },
+	{ .name = "ostype", .mode = S_IFREG | 0444, .show = show_ostype },
+	{ .name = "pid_max", .mode = S_IFREG | 0644, .show = show_pid_max },
+};
+
+static const struct proc_entry sys_entries[] = {
+	{ .name = "kernel",
+	  .mode = S_IFDIR | 0555,
+	  .children = sys_kernel_entries,
+	  .nchildren = FR_ARRAY_SIZE(sys_kernel_entries) },
+};
+
+const struct proc_entry proc_root_entries[] = {
+	{ .name = "self", .mode = S_IFLNK | 0777, .readlink = self_readlink },
+	{ .name = "thread-self",
+	  .mode = S_IFLNK | 0777,
+	  .readlink = thread_self_readlink },
+	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
+	{ .name = "cpuinfo", .mode = S_IFREG | 0444, .show = show_cpuinfo },
+	{ .name = "filesystems",
+	  .mode = S_IFREG | 0444,
+	  .show = show_filesystems },
+	{ .name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg },
+	{ .name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo },
+	{ .name = "mounts", .mode = S_IFLNK | 0777, .readlink = mounts_readlink },
+	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
+	{ .name = "sys",
+	  .mode = S_IFDIR | 0555,
+	  .children = sys_entries,
+	  .nchildren = FR_ARRAY_SIZE(sys_entries) },
+	{ .name = "uptime", .mode = S_IFREG | 0444, .show = show_uptime },
+	{ .name = "version", .mode = S_IFREG | 0444, .show = show_version },
+};
+
+const size_t proc_root_nentries = FR_ARRAY_SIZE(proc_root_entries);

@@ -1,0 +1,419 @@
+/*
+ * poll, ppoll, select and pselect6: wait until some of a set of file
+ * descriptors are ready, a timeout passes or a signal comes, on the poll
+ * table of fs/poll.c.  ppoll and pselect6 swap the signal mask for the
+ * wait as sigsuspend does; select, pselect6 and ppoll write the time left
+ * back, as Linux does.
+ */
+#include <frame/heap.h>
+#include <frame/timer.h>
+#include <libs/string.h>
+#include <asm/signal.h>
+#include <linux/resource.h>
+#include <linux/time_types.h>
+#include "syscall/syscall.h"
+#include "syscall/restart.h"
+#include "fs/file.h"
+#include "fs/poll.h"
+#include "process/process.h"
+#include "time/timer.h"
+
+#define UNBLOCKABLE (SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP))
+
+/* What select(2) counts in each of its sets. */
+#define POLLIN_SET (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
+#define POLLOUT_SET (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)
+#define POLLEX_SET (POLLPRI)
+
+/* ---- timeouts ---- */
+
+/*
+ * The deadline of a relative timeout (Linux's poll_select_set_timeout):
+ * 0 for a zero timeout (no waiting), or -EINVAL.
+ */
+static int timeout_deadline(int64_t sec, int64_t nsec, uint64_t *deadline)
+{
+	if (sec < 0 || nsec < 0 || nsec >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	if (!sec && !nsec) {
+		*deadline = 0;
+		return 0;
+	}
+	if ((uint64_t)sec > KTIME_NEVER / NSEC_PER_SEC)
+		*deadline = KTIME_NEVER;
+	else
+		*deadline = ktime_add(fr_monotonic_ns(),
+				      ktime_add((uint64_t)sec * NSEC_PER_SEC,
+						(uint64_t)nsec));
+	return 0;
+}
+
+/* The time left until @deadline (0 once past). */
+static uint64_t time_left(uint64_t deadline)
+{
+	uint64_t now = fr_monotonic_ns();
+
+	return deadline > now ? deadline - now : 0;
+}
+
+/* ---- signal masks of ppoll and pselect6 ---- */
+
+/* Block @umask (a user sigset_t of @size bytes) for the wait; the old
+ * mask comes back on the way out (restore_sigmask). */
+static int set_user_sigmask(uint64_t umask, uint64_t size)
+{
+	struct thread *t = current_thread();
+	unsigned long irq;
+	uint64_t mask;
+
+	if (!umask)
+		return 0;
+	if (size != sizeof(uint64_t))
+		return -EINVAL;
+	if (FR_GET_USER(mask, fr_uaddr(umask)))
+		return -EFAULT;
+	irq = fr_spin_lock_irqsave(&t->proc->siglock);
+	t->sig.saved_mask = t->sig.blocked;
+	t->sig.restore_mask = true;
+	t->sig.blocked = mask & ~UNBLOCKABLE;
+	fr_spin_unlock_irqrestore(&t->proc->siglock, irq);
+	return 0;
+}
+
+/* Put the old mask back now, unless a signal interrupted the call: then
+ * the handler runs with the wait's mask and the old one returns after it
+ * (signal delivery restores it). */
+static void restore_sigmask(long ret)
+{
+	struct thread *t = current_thread();
+	unsigned long irq;
+
+	if (ret == -ERESTARTNOHAND)
+		return;
+	irq = fr_spin_lock_irqsave(&t->proc->siglock);
+	if (t->sig.restore_mask) {
+		t->sig.restore_mask = false;
+		t->sig.blocked = t->sig.saved_mask;
+	}
+	fr_spin_unlock_irqrestore(&t->proc->siglock, irq);
+}
+
+/* ---- poll ---- */
+
+/* An open file that poll and select may look at, or NULL. */
+static struct file *pollable_file(int fd)
+{
+	struct file *f = fd_get(fd);
+
+	if (f && (f->mode & FMODE_PATH)) {
+		file_put(f);
+		return NULL;
+	}
+	return f;
+}
+
+static short poll_one(struct poll_table *pt, const struct pollfd *pfd)
+{
+	struct file *f;
+	unsigned mask;
+
+	if (pfd->fd < 0)
+		return 0;
+	f = pollable_file(pfd->fd);
+	if (!f)
+		return POLLNVAL;
+	mask = poll_file(pt, f);
+	file_put(f);
+	return (short)(mask & ((unsigned short)pfd->events | POLLERR | POLLHUP));
+}
+
+/* poll on @nfds entries at @ufds until @deadline: the number of ready
+ * entries, or -ERESTARTNOHAND (a signal), or an error. */
+static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
+{
+	struct process *p = current_process();
+	struct pollfd *fds = NULL;
+	struct poll_table pt;
+	struct rlimit64 lim;
+	long count;
+
+	if (!process_attrs_rlimit(&p->attrs, RLIMIT_NOFILE, &lim) &&
+	    nfds > lim.rlim_cur)
+		return -EINVAL;
+	if (nfds) {
+		fds = FR_NEW_ARRAY(struct pollfd, nfds);
+		if (!fds)
+			return -ENOMEM;
+		if (fr_copy_from_user(fds, fr_uaddr(ufds),
+				      nfds * sizeof(*fds))) {
+			fr_kfree(fds);
+			return -EFAULT;
+		}
+	}
+	poll_table_init(&pt, deadline);
+	for (;;) {
+		int err;
+
+		count = 0;
+		for (uint64_t i = 0; i < nfds; i++) {
+			fds[i].revents = poll_one(&pt, &fds[i]);
+			if (fds[i].revents)
+				count++;
+		}
+		if (count)
+			break;
+		err = poll_table_wait(&pt);
+		if (err == -ETIMEDOUT)
+			break;
+		if (err) {
+			count = err == -EINTR ? -ERESTARTNOHAND : err;
+			break;
+		}
+	}
+	poll_table_end(&pt);
+	for (uint64_t i = 0; i < nfds; i++) {
+		fr_uaddr_t at = fr_uaddr(ufds + i * sizeof(*fds) +
+					 offsetof(struct pollfd, revents));
+
+		if (FR_PUT_USER(fds[i].revents, at)) {
+			count = -EFAULT;
+			break;
+		}
+	}
+	fr_kfree(fds);
+	return count;
+}
+
+long sys_poll(const struct syscall_args *a)
+{
+	int timeout_ms = (int)a->arg[2];
+	uint64_t deadline = KTIME_NEVER;
+	long ret;
+
+	if (timeout_ms >= 0)
+		timeout_deadline(timeout_ms / 1000,
+				 (int64_t)(timeout_ms % 1000) * 1000000,
+				 &deadline);
+	ret = do_poll(a->arg[0], (unsigned)a->arg[1], deadline);
+	/* Linux restarts it with a restart block; ours sleeps again */
+	return ret == -ERESTARTNOHAND ? -ERESTART_RESTARTBLOCK : ret;
+}
+
+/* Write the time left to a user timespec (ppoll, pselect6) or timeval
+ * (select); a failure turns a restart into -EINTR as in Linux. */
+static long finish_timeout(uint64_t utime, bool timeval, uint64_t deadline,
+			   long ret)
+{
+	uint64_t left;
+	int err;
+
+	/* nothing to write for no timeout or a zero one */
+	if (!utime || !deadline || deadline == KTIME_NEVER)
+		return ret;
+	left = time_left(deadline);
+	if (timeval) {
+		struct __kernel_old_timeval tv = {
+			.tv_sec = (long)(left / NSEC_PER_SEC),
+			.tv_usec = (long)(left % NSEC_PER_SEC / 1000),
+		};
+
+		err = FR_PUT_USER(tv, fr_uaddr(utime));
+	} else {
+		struct __kernel_timespec ts = {
+			.tv_sec = (long long)(left / NSEC_PER_SEC),
+			.tv_nsec = (long long)(left % NSEC_PER_SEC),
+		};
+
+		err = FR_PUT_USER(ts, fr_uaddr(utime));
+	}
+	if (err && ret == -ERESTARTNOHAND)
+		return -EINTR;
+	return ret;
+}
+
+/* A user timespec as a deadline (KTIME_NEVER when @uts is NULL). */
+static int timespec_deadline(uint64_t uts, uint64_t *deadline)
+{
+	struct __kernel_timespec ts;
+
+	*deadline = KTIME_NEVER;
+	if (!uts)
+		return 0;
+	if (FR_GET_USER(ts, fr_uaddr(uts)))
+		return -EFAULT;
+	return timeout_deadline(ts.tv_sec, ts.tv_nsec, deadline);
+}
+
+long sys_ppoll(const struct syscall_args *a)
+{
+	uint64_t deadline;
+	long ret;
+
+	ret = timespec_deadline(a->arg[2], &deadline);
+	if (ret)
+		return ret;
+	ret = set_user_sigmask(a->arg[3], a->arg[4]);
+	if (ret)
+		return ret;
+	ret = do_poll(a->arg[0], (unsigned)a->arg[1], deadline);
+	restore_sigmask(ret);
+	return finish_timeout(a->arg[2], false, deadline, ret);
+}
+
+/* ---- select ---- */
+
+#define BITS 64
+
+static bool test_bit(const uint64_t *set, int fd)
+{
+	return set[fd / BITS] & (1ULL << (fd % BITS));
+}
+
+/* select on @n descriptors: the number of bits set in the result sets
+ * (written back), or -ERESTARTNOHAND, -EBADF, -EINVAL, -EFAULT. */
+static long do_select(int n, const uint64_t user[3], uint64_t deadline)
+{
+	struct fd_table *t = current_files();
+	struct poll_table pt;
+	uint64_t *in, *res;
+	size_t words, bytes;
+	long count;
+	int max;
+
+	if (n < 0)
+		return -EINVAL;
+	/* as Linux: descriptors past the table's end are not looked at */
+	fr_mutex_lock(&t->lock);
+	max = t->size;
+	fr_mutex_unlock(&t->lock);
+	if (n > max)
+		n = max;
+	words = ((size_t)n + BITS - 1) / BITS;
+	bytes = words * sizeof(uint64_t);
+	if (!words) {
+		in = res = NULL;
+	} else {
+		in = FR_NEW_ARRAY(uint64_t, 6 * words);
+		if (!in)
+			return -ENOMEM;
+		res = &in[3 * words];
+	}
+	for (int s = 0; s < 3 && words; s++) {
+		if (user[s] && fr_copy_from_user(&in[s * words],
+						 fr_uaddr(user[s]), bytes)) {
+			fr_kfree(in);
+			return -EFAULT;
+		}
+	}
+	/* every descriptor asked about must be open */
+	for (int fd = 0; fd < n; fd++) {
+		struct file *f;
+
+		if (!test_bit(in, fd) && !test_bit(&in[words], fd) &&
+		    !test_bit(&in[2 * words], fd))
+			continue;
+		f = pollable_file(fd);
+		if (!f) {
+			fr_kfree(in);
+			return -EBADF;
+		}
+		file_put(f);
+	}
+	poll_table_init(&pt, deadline);
+	for (;;) {
+		int err;
+
+		count = 0;
+		for (size_t i = 0; i < 3 * words; i++)
+			res[i] = 0;
+		for (int fd = 0; fd < n; fd++) {
+			static const unsigned sets[3] = { POLLIN_SET,
+							  POLLOUT_SET,
+							  POLLEX_SET };
+			uint64_t bit = 1ULL << (fd % BITS);
+			struct file *f;
+			unsigned mask;
+
+			if (!test_bit(in, fd) && !test_bit(&in[words], fd) &&
+			    !test_bit(&in[2 * words], fd))
+				continue;
+			f = pollable_file(fd);
+			if (!f) /* closed meanwhile: not ready */
+				continue;
+			mask = poll_file(&pt, f);
+			file_put(f);
+			for (int s = 0; s < 3; s++) {
+				size_t w = s * words + fd / BITS;
+
+				if ((mask & sets[s]) && (in[w] & bit)) {
+					res[w] |= bit;
+					count++;
+				}
+			}
+		}
+		if (count)
+			break;
+		err = poll_table_wait(&pt);
+		if (err == -ETIMEDOUT)
+			break;
+		if (err) {
+			count = err == -EINTR ? -ERESTARTNOHAND : err;
+			break;
+		}
+	}
+	poll_table_end(&pt);
+	for (int s = 0; s < 3 && count >= 0 && words; s++) {
+		if (user[s] && fr_copy_to_user(fr_uaddr(user[s]),
+					       &res[s * words], bytes))
+			count = -EFAULT;
+	}
+	fr_kfree(in);
+	return count;
+}
+
+long sys_select(const struct syscall_args *a)
+{
+	const uint64_t sets[3] = { a->arg[1], a->arg[2], a->arg[3] };
+	uint64_t deadline = KTIME_NEVER;
+	long ret;
+
+	if (a->arg[4]) {
+		struct __kernel_old_timeval tv;
+
+		if (FR_GET_USER(tv, fr_uaddr(a->arg[4])))
+			return -EFAULT;
+		/* microseconds past a second carry over, as in Linux */
+		if (tv.tv_sec < 0 || tv.tv_usec < 0 ||
+		    timeout_deadline(tv.tv_sec + tv.tv_usec / 1000000,
+				     tv.tv_usec % 1000000 * 1000, &deadline))
+			return -EINVAL;
+	}
+	ret = do_select((int)a->arg[0], sets, deadline);
+	return finish_timeout(a->arg[4], true, deadline, ret);
+}
+
+/* pselect6's sixth argument: the signal mask and its size. */
+struct sigset_argpack {
+	uint64_t ss;
+	uint64_t ss_len;
+};
+
+long sys_pselect6(const struct syscall_args *a)
+{
+	const uint64_t sets[3] = { a->arg[1], a->arg[2], a->arg[3] };
+	struct sigset_argpack pack = { 0, 0 };
+	uint64_t deadline;
+	long ret;
+
+	ret = timespec_deadline(a->arg[4], &deadline);
+	if (ret)
+		return ret;
+	if (a->arg[5] && FR_GET_USER(pack, fr_uaddr(a->arg[5])))
+		return -EFAULT;
+	ret = set_user_sigmask(pack.ss, pack.ss_len);
+	if (ret)
+		return ret;
+	ret = do_select((int)a->arg[0], sets, deadline);
+	restore_sigmask(ret);
+	return finish_timeout(a->arg[4], false, deadline, ret);
+}
