@@ -134,7 +134,7 @@ $(B)/mini.elf: $(B)/frame.o $(MINI_OBJ) $(B)/libs.a $(LDSCRIPT) tools/ksyms.sh
 
 # Regression programs (static musl) and the default initramfs.
 regress: $(B)/regress/.stamp
-$(B)/regress/.stamp: $(wildcard test/regression/*.c) tools/build-regress.sh
+$(B)/regress/.stamp: $(wildcard test/regression/*.c test/regression/*.h) tools/build-regress.sh
 	bash tools/build-regress.sh $(B)/regress
 	@touch $@
 

@@ -18,23 +18,9 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include "check.h"
+#include "pty_util.h"
 
 /* /dev/pts with devpts, /dev/ptmx and /dev/tty, as a system has them. */
-static void setup_dev(void)
-{
-    struct stat st;
-
-    mkdir("/dev", 0755);
-    mkdir("/dev/pts", 0755);
-    if (stat("/dev/pts/ptmx", &st) != 0)
-        CHECK(mount("devpts", "/dev/pts", "devpts", 0, "") == 0,
-              "mount devpts: errno %d", errno);
-    if (stat("/dev/ptmx", &st) != 0)
-        mknod("/dev/ptmx", S_IFCHR | 0666, makedev(5, 2));
-    if (stat("/dev/tty", &st) != 0)
-        mknod("/dev/tty", S_IFCHR | 0666, makedev(5, 0));
-}
-
 /* Read what arrives within @ms milliseconds, NUL-terminated (without
  * poll(2): non-blocking reads, until 50 ms pass without a byte). */
 static int read_wait(int fd, char *buf, size_t len, int ms)
