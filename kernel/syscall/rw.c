@@ -12,30 +12,49 @@
 #include "syscall/restart.h"
 #include "syscall/syscall.h"
 
+/* An fd held with the right a transfer needs: reading or writing. */
+struct rw_handle {
+	bool write;
+	file_reader r;
+	file_writer w;
+};
+
+/* Take @fd with the right to read or write it; -EBADF without. */
+static long rw_get(int fd, bool write, struct rw_handle *h)
+{
+	h->write = write;
+	return write ? fd_writer(fd, &h->w) : fd_reader(fd, &h->r);
+}
+
+static void rw_put(struct rw_handle *h)
+{
+	if (h->write)
+		file_writer_put(h->w);
+	else
+		file_reader_put(h->r);
+}
+
+/* One buffer through @h; @pos NULL: at the file's position. */
+static long rw_do(struct rw_handle *h, uint64_t buf, size_t len,
+		  uint64_t *pos)
+{
+	struct iobuf b = iobuf_user(fr_uaddr(buf));
+
+	return h->write ? vfs_write(h->w, &b, len, pos) :
+			  vfs_read(h->r, &b, len, pos);
+}
+
 /* A read or write of one buffer; @pos NULL: at the file's position. */
 static long rw_one(int fd, bool write, uint64_t buf, int64_t len,
 		   uint64_t *pos)
 {
-	struct iobuf b = iobuf_user(fr_uaddr(buf));
-	long n;
+	struct rw_handle h;
+	long n = rw_get(fd, write, &h);
 
-	if (write) {
-		file_writer w;
-		long err = fd_writer(fd, &w);
-
-		if (err)
-			return err;
-		n = len < 0 ? -EINVAL : vfs_write(w, &b, (size_t)len, pos);
-		file_writer_put(w);
-	} else {
-		file_reader r;
-		long err = fd_reader(fd, &r);
-
-		if (err)
-			return err;
-		n = len < 0 ? -EINVAL : vfs_read(r, &b, (size_t)len, pos);
-		file_reader_put(r);
-	}
+	if (n)
+		return n;
+	n = len < 0 ? -EINVAL : rw_do(&h, buf, (size_t)len, pos);
+	rw_put(&h);
 	return n;
 }
 
@@ -95,45 +114,38 @@ long sys_pwrite64(const struct syscall_args *a)
 static long rw_vec(int fd, bool write, uint64_t uiov, uint64_t cnt,
 		   uint64_t *pos)
 {
+	struct rw_handle h;
 	struct iovec *iov;
 	uint64_t total = 0;
-	long done = 0, err;
+	long done = 0;
 
 	if (cnt > UIO_MAXIOV)
 		return -EINVAL;
-	struct file *f = fd_get(fd);
-
-	if (!f)
-		return -EBADF;
-	err = write ? ((f->mode & FMODE_WRITE) ? 0 : -EBADF) :
-		      ((f->mode & FMODE_READ) ? 0 : -EBADF);
-	file_put(f);
-	if (err)
-		return err;
+	done = rw_get(fd, write, &h);
+	if (done)
+		return done;
 	if (!cnt)
-		return 0;
+		goto put;
 	iov = FR_NEW_ARRAY(struct iovec, cnt);
-	if (!iov)
-		return -ENOMEM;
-	if (fr_copy_from_user(iov, fr_uaddr(uiov), sizeof(*iov) * cnt)) {
-		fr_kfree(iov);
-		return -EFAULT;
+	if (!iov) {
+		done = -ENOMEM;
+		goto put;
 	}
-	for (uint64_t i = 0; i < cnt; i++) {
+	if (fr_copy_from_user(iov, fr_uaddr(uiov), sizeof(*iov) * cnt))
+		done = -EFAULT;
+	for (uint64_t i = 0; i < cnt && !done; i++) {
 		if ((int64_t)iov[i].iov_len < 0 ||
-		    iov[i].iov_len > 0x7fffffffffffffffULL - total) {
-			fr_kfree(iov);
-			return -EINVAL;
-		}
+		    iov[i].iov_len > 0x7fffffffffffffffULL - total)
+			done = -EINVAL;
 		total += iov[i].iov_len;
 	}
-	for (uint64_t i = 0; i < cnt; i++) {
+	for (uint64_t i = 0; i < cnt && done >= 0; i++) {
 		long n;
 
 		if (!iov[i].iov_len)
 			continue;
-		n = rw_one(fd, write, (uint64_t)(uintptr_t)iov[i].iov_base,
-			   (int64_t)iov[i].iov_len, pos);
+		n = rw_do(&h, (uint64_t)(uintptr_t)iov[i].iov_base,
+			  iov[i].iov_len, pos);
 		if (n < 0) {
 			if (!done)
 				done = n;
@@ -144,6 +156,8 @@ static long rw_vec(int fd, bool write, uint64_t uiov, uint64_t cnt,
 			break;
 	}
 	fr_kfree(iov);
+put:
+	rw_put(&h);
 	return done;
 }
 
