@@ -40,6 +40,47 @@ static bool busy(struct dentry *d)
 }
 
 /*
+ * last_child_begin - the parent of @path and the dentry of its last
+ * component (referenced; it may be negative), with vfs_ns_lock held, for
+ * the calls that create or remove a name.  When the last component is not
+ * a name ("." "..", or a path that is only slashes) @last->type says so
+ * and nothing is held.  Returns 0, or the walk's error (nothing held).
+ */
+static int last_child_begin(int dirfd, const char *path,
+			    struct last_name *last, struct path *parent,
+			    struct dentry **d)
+{
+	int err = vfs_lookup_parent(dirfd, path, 0, parent, last);
+
+	*d = NULL;
+	if (err)
+		return err;
+	if (last->type != LAST_NORM) {
+		path_put(parent);
+		return 0;
+	}
+	fr_mutex_lock(&vfs_ns_lock);
+	if (parent->dentry->dead) /* removed since the walk */
+		err = -ENOENT;
+	else
+		err = vfs_lookup_child(parent->dentry, last->name, last->len,
+				       d);
+	if (err) {
+		fr_mutex_unlock(&vfs_ns_lock);
+		path_put(parent);
+	}
+	return err;
+}
+
+/* Give up what last_child_begin() holds. */
+static void last_child_end(struct path *parent, struct dentry *d)
+{
+	fr_mutex_unlock(&vfs_ns_lock);
+	dentry_put(d);
+	path_put(parent);
+}
+
+/*
  * create_begin - look up the parent of @path and the negative dentry of
  * its last component, for a call that creates it.  @dir says a directory
  * is made (a trailing slash is then allowed).  Returns 0 with @parent and
@@ -48,51 +89,28 @@ static bool busy(struct dentry *d)
 static int create_begin(int dirfd, const char *path, bool dir,
 			struct path *parent, struct dentry **d)
 {
-	struct last_name *last = FR_NEW(struct last_name);
-	int err;
+	struct last_name last;
+	int err = last_child_begin(dirfd, path, &last, parent, d);
 
-	if (!last)
-		return -ENOMEM;
-	err = vfs_lookup_parent(dirfd, path, 0, parent, last);
 	if (err)
-		goto out;
-	if (last->type != LAST_NORM) {
+		return err;
+	if (last.type != LAST_NORM)
+		return -EEXIST;
+	if ((*d)->inode)
 		err = -EEXIST;
-		goto put;
-	}
-	fr_mutex_lock(&vfs_ns_lock);
-	if (parent->dentry->dead) {
-		err = -ENOENT; /* removed since the walk */
-		goto unlock;
-	}
-	err = vfs_lookup_child(parent->dentry, last->name, last->len, d);
-	if (!err && (*d)->inode)
-		err = -EEXIST;
-	else if (!err && last->trailing_slash && !dir)
+	else if (last.trailing_slash && !dir)
 		err = -ENOENT;
-	else if (!err)
+	else
 		err = vfs_permission(parent->dentry->inode, MAY_WRITE | MAY_EXEC);
 	if (!err && mount_readonly(parent))
 		err = -EROFS;
-	if (!err)
-		goto out;
-	dentry_put(*d);
-	*d = NULL;
-unlock:
-	fr_mutex_unlock(&vfs_ns_lock);
-put:
-	path_put(parent);
-out:
-	fr_kfree(last);
+	if (err) {
+		last_child_end(parent, *d);
+		*d = NULL;
+	}
 	return err;
 }
 
-static void create_end(struct path *parent, struct dentry *d)
-{
-	fr_mutex_unlock(&vfs_ns_lock);
-	dentry_put(d);
-	path_put(parent);
-}
 
 int vfs_mknod(int dirfd, const char *path, uint32_t mode, uint64_t rdev)
 {
@@ -106,7 +124,7 @@ int vfs_mknod(int dirfd, const char *path, uint32_t mode, uint64_t rdev)
 
 	err = dir->iop && dir->iop->mknod ? dir->iop->mknod(dir, d, mode, rdev) :
 					    -EPERM;
-	create_end(&parent, d);
+	last_child_end(&parent, d);
 	return err;
 }
 
@@ -122,7 +140,7 @@ int vfs_mkdir(int dirfd, const char *path, uint32_t mode)
 
 	err = dir->iop && dir->iop->mkdir ? dir->iop->mkdir(dir, d, mode) :
 					    -EPERM;
-	create_end(&parent, d);
+	last_child_end(&parent, d);
 	return err;
 }
 
@@ -144,7 +162,7 @@ int vfs_symlink(const char *target, int dirfd, const char *path)
 	err = dir->iop && dir->iop->symlink ?
 		      dir->iop->symlink(dir, d, target) :
 		      -EPERM;
-	create_end(&parent, d);
+	last_child_end(&parent, d);
 	return err;
 }
 
@@ -155,34 +173,25 @@ int vfs_symlink(const char *target, int dirfd, const char *path)
 static int remove_begin(int dirfd, const char *path, bool rmdir,
 			struct path *parent, struct dentry **d)
 {
-	struct last_name *last = FR_NEW(struct last_name);
-	int err;
+	struct last_name last;
+	int err = last_child_begin(dirfd, path, &last, parent, d);
+	struct inode *victim;
 
-	if (!last)
-		return -ENOMEM;
-	err = vfs_lookup_parent(dirfd, path, 0, parent, last);
 	if (err)
-		goto out;
-	if (last->type != LAST_NORM) {
-		err = !rmdir			  ? -EISDIR :
-		      last->type == LAST_DOT	  ? -EINVAL :
-		      last->type == LAST_DOTDOT ? -ENOTEMPTY :
-						    -EBUSY;
-		goto put;
-	}
-	fr_mutex_lock(&vfs_ns_lock);
-	err = vfs_lookup_child(parent->dentry, last->name, last->len, d);
-	if (err)
-		goto unlock;
-	struct inode *victim = (*d)->inode;
-
+		return err;
+	if (last.type != LAST_NORM)
+		return !rmdir			 ? -EISDIR :
+		       last.type == LAST_DOT	 ? -EINVAL :
+		       last.type == LAST_DOTDOT ? -ENOTEMPTY :
+						   -EBUSY;
+	victim = (*d)->inode;
 	if (!victim)
 		err = -ENOENT;
 	else if (rmdir && !S_ISDIR(victim->mode))
 		err = -ENOTDIR;
 	else if (!rmdir && S_ISDIR(victim->mode))
 		err = -EISDIR;
-	else if (!rmdir && last->trailing_slash)
+	else if (!rmdir && last.trailing_slash)
 		err = -ENOTDIR;
 	else if ((err = vfs_permission(parent->dentry->inode,
 				       MAY_WRITE | MAY_EXEC)))
@@ -193,15 +202,10 @@ static int remove_begin(int dirfd, const char *path, bool rmdir,
 		err = -EBUSY;
 	else if (mount_readonly(parent))
 		err = -EROFS;
-	if (!err)
-		goto out;
-	dentry_put(*d);
-unlock:
-	fr_mutex_unlock(&vfs_ns_lock);
-put:
-	path_put(parent);
-out:
-	fr_kfree(last);
+	if (err) {
+		last_child_end(parent, *d);
+		*d = NULL;
+	}
 	return err;
 }
 
@@ -220,7 +224,7 @@ int vfs_rmdir(int dirfd, const char *path)
 	else
 		err = dir->iop && dir->iop->rmdir ? dir->iop->rmdir(dir, d) :
 						    -EPERM;
-	create_end(&parent, d);
+	last_child_end(&parent, d);
 	return err;
 }
 
@@ -235,7 +239,7 @@ int vfs_unlink(int dirfd, const char *path)
 	struct inode *dir = parent.dentry->inode;
 
 	err = dir->iop && dir->iop->unlink ? dir->iop->unlink(dir, d) : -EPERM;
-	create_end(&parent, d);
+	last_child_end(&parent, d);
 	return err;
 }
 
@@ -275,7 +279,7 @@ int vfs_link(int olddirfd, const char *oldpath, int newdirfd,
 		err = dir->iop && dir->iop->link ?
 			      dir->iop->link(old.dentry, dir, d) :
 			      -EPERM;
-	create_end(&parent, d);
+	last_child_end(&parent, d);
 	path_put(&old);
 	return err;
 }
