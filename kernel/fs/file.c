@@ -59,18 +59,15 @@ static struct file *file_alloc(struct inode *inode, const struct file_ops *fop,
 	f->mode = mode;
 	f->flags = flags;
 	fr_mutex_init(&f->pos_lock);
+	if (mode & FMODE_WRITE) /* file_put() drops it again */
+		__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELAXED);
 	return f;
 }
 
 struct file *file_new(struct inode *inode, const struct file_ops *fop,
 		      unsigned mode, unsigned flags)
 {
-	struct file *f = file_alloc(inode, fop, mode, flags);
-
-	/* file_put() drops it again */
-	if (f && (mode & FMODE_WRITE))
-		__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELAXED);
-	return f;
+	return file_alloc(inode, fop, mode, flags);
 }
 
 static unsigned fmode_of(unsigned flags)
@@ -87,7 +84,10 @@ static unsigned fmode_of(unsigned flags)
 	}
 }
 
-struct file *file_open(const struct path *p, unsigned flags, int *err)
+/* file_open(), without the permission check when @check is false (a
+ * file just created opens with any mode). */
+static struct file *open_path(const struct path *p, unsigned flags,
+			      bool check, int *err)
 {
 	struct inode *inode = p->dentry->inode;
 	unsigned mode = fmode_of(flags);
@@ -106,7 +106,7 @@ struct file *file_open(const struct path *p, unsigned flags, int *err)
 			*err = -EISDIR;
 			return NULL;
 		}
-		*err = vfs_permission(inode, mask);
+		*err = check ? vfs_permission(inode, mask) : 0;
 		if (*err)
 			return NULL;
 		if ((mode & FMODE_WRITE) && (p->mnt->flags & MS_RDONLY) &&
@@ -132,8 +132,6 @@ struct file *file_open(const struct path *p, unsigned flags, int *err)
 	}
 	f->path = *p;
 	path_get(&f->path);
-	if (mode & FMODE_WRITE)
-		__atomic_add_fetch(&inode->writers, 1, __ATOMIC_RELAXED);
 	if (fop && fop->open) {
 		/* the open may look at O_NOCTTY, O_NONBLOCK: full flags */
 		unsigned keep = f->flags;
@@ -148,6 +146,11 @@ struct file *file_open(const struct path *p, unsigned flags, int *err)
 		}
 	}
 	return f;
+}
+
+struct file *file_open(const struct path *p, unsigned flags, int *err)
+{
+	return open_path(p, flags, true, err);
 }
 
 void file_get(struct file *f)
@@ -330,24 +333,8 @@ struct file *vfs_open(int dirfd, const char *path, unsigned flags,
 		*err = -ENOTDIR;
 		return NULL;
 	}
-	if (created) {
-		/* the new file's permission bits do not apply to this open */
-		f = file_alloc(inode, inode->fop, fmode_of(flags),
-			       flags & ~(unsigned)(O_CREAT | O_EXCL |
-						   O_NOCTTY | O_TRUNC |
-						   O_CLOEXEC));
-		if (f) {
-			f->path = p;
-			path_get(&f->path);
-			if (f->mode & FMODE_WRITE)
-				__atomic_add_fetch(&inode->writers, 1,
-						   __ATOMIC_RELAXED);
-		} else {
-			*err = -ENOMEM;
-		}
-	} else {
-		f = file_open(&p, flags, err);
-	}
+	/* the new file's permission bits do not apply to this open */
+	f = open_path(&p, flags, !created, err);
 	if (f && (flags & O_TRUNC) && !(f->mode & FMODE_PATH) &&
 	    S_ISREG(inode->mode) && inode->size) {
 		struct vfs_attr a = { .valid = ATTR_SIZE | ATTR_MTIME,
