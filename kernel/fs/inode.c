@@ -175,6 +175,14 @@ void vfs_cred_put(void)
 		process_attrs_cred_unlock(a);
 }
 
+bool vfs_privileged(void)
+{
+	bool ok = cred_privileged(vfs_cred_get());
+
+	vfs_cred_put();
+	return ok;
+}
+
 int vfs_permission(struct inode *inode, int mask)
 {
 	unsigned bits = inode->mode;

@@ -569,10 +569,7 @@ long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
 		npages <<= 1;
 	fr_mutex_lock(&p->lock);
 	if (npages > p->npages && npages * PIPE_PAGE > pipe_max_size) {
-		bool privileged = cred_privileged(vfs_cred_get());
-
-		vfs_cred_put();
-		if (!privileged) {
+		if (!vfs_privileged()) {
 			fr_mutex_unlock(&p->lock);
 			return -EPERM;
 		}

@@ -350,6 +350,9 @@ struct timespec64_vfs vfs_now(void);
  * only in a process (current_process() not NULL). */
 cred_r vfs_cred_get(void);
 void vfs_cred_put(void);
+/* Whether the calling process is privileged (root); not in the kernel
+ * itself. */
+bool vfs_privileged(void);
 
 /*
  * vfs_permission - may the caller access @inode with @mask (MAY_*)?

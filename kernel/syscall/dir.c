@@ -165,15 +165,10 @@ long sys_chroot(const struct syscall_args *a)
 {
 	struct path p;
 	long err = lookup_dir(a->arg[0], &p);
-	cred_r c;
-	bool privileged;
 
 	if (err)
 		return err;
-	c = vfs_cred_get();
-	privileged = cred_privileged(c);
-	vfs_cred_put();
-	if (!privileged) {
+	if (!vfs_privileged()) {
 		path_put(&p);
 		return -EPERM;
 	}

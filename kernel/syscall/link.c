@@ -187,8 +187,6 @@ static long do_mknod(int dirfd, uint64_t upath, uint32_t mode, uint64_t dev)
 	char *path;
 	uint32_t type = mode & S_IFMT;
 	uint64_t rdev = 0;
-	cred_r c;
-	bool privileged;
 
 	if (!type)
 		type = S_IFREG;
@@ -199,10 +197,7 @@ static long do_mknod(int dirfd, uint64_t upath, uint32_t mode, uint64_t dev)
 		break;
 	case S_IFCHR:
 	case S_IFBLK:
-		c = vfs_cred_get();
-		privileged = cred_privileged(c);
-		vfs_cred_put();
-		if (!privileged)
+		if (!vfs_privileged())
 			return -EPERM;
 		rdev = dev & 0xffffffff; /* Linux's 32-bit encoding */
 		break;

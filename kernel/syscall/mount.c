@@ -13,15 +13,6 @@
 #include "syscall/path.h"
 #include "syscall/syscall.h"
 
-static bool caller_privileged(void)
-{
-	cred_r c = vfs_cred_get();
-	bool ok = cred_privileged(c);
-
-	vfs_cred_put();
-	return ok;
-}
-
 /* A string argument of mount(2) (NULL allowed), at most @size bytes. */
 static long mount_string(uint64_t u, char *buf, size_t size)
 {
@@ -141,7 +132,7 @@ long sys_mount(const struct syscall_args *a)
 	struct tmpfs_opts opts = { .has_mode = false };
 	long err;
 
-	if (!caller_privileged())
+	if (!vfs_privileged())
 		return -EPERM;
 	target = path_from_user(a->arg[1], &err);
 	if (!target)
@@ -184,7 +175,7 @@ long sys_umount2(const struct syscall_args *a)
 	long err;
 	char *target;
 
-	if (!caller_privileged())
+	if (!vfs_privileged())
 		return -EPERM;
 	target = path_from_user(a->arg[0], &err);
 	if (!target)
