@@ -117,7 +117,8 @@ static void slab_freed(struct fr_slab *slab, bool was_full)
 
 static struct fr_sched_entity *rq_head, *rq_tail;
 
-static void rq_enqueue(struct fr_task *task, unsigned cpu)
+/* Queue @task; any CPU takes it, so the queuing one is as good as any. */
+static unsigned rq_enqueue(struct fr_task *task, unsigned cpu)
 {
 	struct fr_sched_entity *se = fr_task_sched_entity(task);
 
@@ -127,6 +128,7 @@ static void rq_enqueue(struct fr_task *task, unsigned cpu)
 	else
 		rq_head = se;
 	rq_tail = se;
+	return cpu;
 }
 
 static struct fr_task *rq_pick_next(unsigned cpu)

@@ -164,6 +164,7 @@ struct fr_task {
 	int on_cpu;	       /* CPU running it, or -1; sched_lock */
 	bool event_pending;
 	bool is_idle;
+	bool in_services; /* runs service code: holds the service lock */
 	struct fr_sched_entity se;
 	fr_task_fn fn;
 	void *arg;
@@ -189,10 +190,12 @@ struct percpu {
 	struct fr_vm_space *active_vs;
 	struct fr_task *prev_dead; /* to reap after a switch */
 	bool in_cpu_call;	   /* running a cross-CPU call's function */
+	bool give_services; /* release the service lock after the switch */
 };
 
-/* target: this CPU's block. */
+/* target: this CPU's block, and CPU @id's (below fr_cpu_count()). */
 struct percpu *this_cpu(void);
+struct percpu *percpu_of(unsigned id);
 void percpu_init_boot(void);
 void task_init_boot(void);
 /* A secondary CPU's first context becomes its idle task and idles. */
@@ -201,6 +204,13 @@ FR_NORETURN void task_run_secondary_cpu(void);
 FR_NORETURN void task_entry(struct fr_task *task);
 void sched_tick(void);
 void schedule(void);
+/*
+ * The current task leaves service code for user mode (interrupts off,
+ * right before it enters it) / comes back to service code (interrupts
+ * on): give up / wait for and take the service lock.
+ */
+void task_leave_services(void);
+void task_enter_services(void);
 /* target: enable interrupts on this CPU. */
 void arch_irq_enable(void);
 
@@ -222,17 +232,10 @@ void arch_task_adopt_current(struct fr_task *task);
 void arch_task_switch(struct fr_task *prev, struct fr_task *next);
 void arch_task_release(struct fr_task *task);
 
-/*
- * target: whether CPU @cpu runs tasks.  The others only idle (and answer
- * cross-CPU calls).  The kernel target keeps every task on CPU 0 until
- * the services are SMP-safe (docs/decisions.md); the hosted one uses all.
- */
-bool arch_cpu_runs_tasks(unsigned cpu);
-
 /* target: the scheduling policy is installed: other CPUs may start. */
 void arch_scheduler_ready(void);
-/* target: a task was queued: wake CPUs that idle (a reschedule IPI). */
-void arch_kick_idle_cpus(void);
+/* target: interrupt CPU @cpu so that it reschedules (a reschedule IPI). */
+void arch_kick_cpu(unsigned cpu);
 /*
  * target: a point where pending interrupts may be taken when enabled.
  * Interrupts are asynchronous in the kernel (nothing to do); the hosted

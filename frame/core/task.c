@@ -4,6 +4,12 @@
  * CPU, only queued runnable tasks may be picked, and wake-ups are not
  * lost (the sleeping state is set before the condition is re-checked and
  * a task woken while still on its CPU is re-queued when it switches out).
+ *
+ * Every CPU runs tasks.  The service lock keeps the services' code on
+ * one CPU at a time (docs/decisions.md): a task holds it while it runs
+ * in the kernel, lets it go when it enters user mode or stops running,
+ * and takes it again before it goes on.  User code runs on all CPUs at
+ * once; the idle tasks never hold it.
  */
 #include "frame_internal.h"
 #include <frame/timer.h>
@@ -13,6 +19,60 @@ static const struct fr_sched_policy *sched_policy;
 static struct fr_spinlock sched_lock = FR_SPINLOCK_INIT;
 static struct fr_task boot_task;
 
+/* A ticket lock: tasks get the service lock in the order they asked. */
+static struct {
+	uint32_t next;	  /* the ticket the next task asking gets */
+	uint32_t serving; /* the ticket that holds the lock */
+} service_lock;
+
+/*
+ * Take the service lock for the current task.  A CPU waiting with
+ * interrupts off still answers cross-CPU calls (TLB shootdowns from the
+ * holder), so that the wait always ends.
+ */
+static void service_lock_take(void)
+{
+	uint32_t ticket =
+		__atomic_fetch_add(&service_lock.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&service_lock.serving, __ATOMIC_ACQUIRE) !=
+	       ticket) {
+		if (!fr_irq_enabled())
+			cpu_call_handle();
+		fr_cpu_relax();
+	}
+}
+
+static void service_lock_give(void)
+{
+	__atomic_fetch_add(&service_lock.serving, 1, __ATOMIC_RELEASE);
+}
+
+/* Whether a task waits for the service lock (held by the caller). */
+static bool service_lock_wanted(void)
+{
+	return __atomic_load_n(&service_lock.next, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&service_lock.serving, __ATOMIC_RELAXED) + 1;
+}
+
+void task_leave_services(void)
+{
+	struct fr_task *t = this_cpu()->current;
+
+	FR_BUG_ON(!t->in_services);
+	t->in_services = false;
+	service_lock_give();
+}
+
+void task_enter_services(void)
+{
+	struct fr_task *t = this_cpu()->current;
+
+	FR_BUG_ON(t->in_services);
+	service_lock_take();
+	t->in_services = true;
+}
+
 void task_init_boot(void)
 {
 	struct percpu *cpu = this_cpu();
@@ -20,6 +80,8 @@ void task_init_boot(void)
 	str_copy(boot_task.name, "boot", sizeof(boot_task.name));
 	boot_task.state = TASK_RUNNING;
 	boot_task.on_cpu = cpu->id;
+	service_lock_take();
+	boot_task.in_services = true;
 	arch_task_adopt_current(&boot_task);
 	cpu->current = &boot_task;
 }
@@ -52,7 +114,7 @@ static void idle_loop(void *arg)
 		 * one step.
 		 */
 		fr_irq_save();
-		if (this_cpu()->need_resched)
+		if (__atomic_load_n(&this_cpu()->need_resched, __ATOMIC_ACQUIRE))
 			arch_irq_enable();
 		else
 			fr_cpu_idle();
@@ -78,6 +140,18 @@ static struct fr_task *task_alloc(const char *name, fr_task_fn fn, void *arg)
 	return t;
 }
 
+/* Let the policy set up a new task's entity (not the idle tasks'). */
+static void policy_task_init(struct fr_task *t)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&sched_lock);
+
+	struct fr_task *parent = this_cpu()->current;
+
+	if (sched_policy->task_init)
+		sched_policy->task_init(t, parent == t ? NULL : parent);
+	fr_spin_unlock_irqrestore(&sched_lock, irq);
+}
+
 int fr_inject_scheduler(const struct fr_sched_policy *policy)
 {
 	struct percpu *cpu = this_cpu();
@@ -90,6 +164,7 @@ int fr_inject_scheduler(const struct fr_sched_policy *policy)
 	cpu->idle->is_idle = true;
 	cpu->idle->state = TASK_RUNNABLE;
 	sched_policy = policy;
+	policy_task_init(&boot_task);
 	arch_scheduler_ready();
 	return 0;
 }
@@ -115,20 +190,47 @@ void task_run_secondary_cpu(void)
 
 struct fr_task *fr_task_create(const char *name, fr_task_fn fn, void *arg)
 {
+	struct fr_task *t;
+
 	if (!sched_policy)
 		return NULL;
-	return task_alloc(name, fn, arg);
+	t = task_alloc(name, fn, arg);
+	if (t)
+		policy_task_init(t);
+	return t;
 }
 
+/* Make CPU @cpu call schedule() soon.  sched_lock held. */
+static void resched_cpu(unsigned cpu)
+{
+	__atomic_store_n(&percpu_of(cpu)->need_resched, true,
+			 __ATOMIC_RELEASE);
+	if (cpu != this_cpu()->id)
+		arch_kick_cpu(cpu);
+}
+
+/*
+ * Queue the runnable @t through the policy; the CPU it is queued for
+ * reschedules if it idles or the policy wants its task preempted.
+ */
 static void enqueue_locked(struct fr_task *t)
 {
+	unsigned cpu;
+	struct fr_task *cur;
+
 	if (t->on_rq || t->is_idle)
 		return;
 	t->on_rq = true;
-	sched_policy->enqueue(t, 0);
-	if (this_cpu()->current->is_idle)
-		this_cpu()->need_resched = true;
-	arch_kick_idle_cpus();
+	cpu = sched_policy->enqueue(t, this_cpu()->id);
+	if (cpu >= fr_cpu_count()) {
+		fr_printk("sched: policy queued task %s for CPU %u, which is "
+			  "not running: CPU 0 is told\n", t->name, cpu);
+		cpu = 0;
+	}
+	cur = __atomic_load_n(&percpu_of(cpu)->current, __ATOMIC_ACQUIRE);
+	if (cur->is_idle || (cur != t && sched_policy->preempt &&
+			     sched_policy->preempt(cur, t, cpu)))
+		resched_cpu(cpu);
 }
 
 void fr_task_start(struct fr_task *task)
@@ -147,20 +249,30 @@ static void finish_switch(void)
 {
 	struct percpu *cpu = this_cpu();
 	struct fr_task *prev = cpu->prev_dead;
+	bool give = cpu->give_services;
 
 	cpu->prev_dead = NULL;
+	cpu->give_services = false;
 	fr_spin_unlock(&sched_lock);
 	if (prev) {
 		arch_task_release(prev);
 		kstack_free(prev->stack_slot);
 		fr_kfree(prev);
 	}
+	/*
+	 * The task that left no longer runs here (and a dead one is gone):
+	 * the next task in the services finds its memory freed.
+	 */
+	if (give)
+		service_lock_give();
 }
 
 void task_entry(struct fr_task *task)
 {
 	finish_switch();
 	arch_irq_enable();
+	if (!task->is_idle)
+		task_enter_services();
 	task->fn(task->arg);
 	fr_task_exit();
 }
@@ -170,15 +282,16 @@ void schedule(void)
 	unsigned long irq = fr_irq_save();
 	struct percpu *cpu = this_cpu();
 	struct fr_task *prev = cpu->current, *next;
+	bool in_services = prev->in_services;
 
 	fr_spin_lock(&sched_lock);
+	if (sched_policy && sched_policy->put_prev && !prev->is_idle)
+		sched_policy->put_prev(prev, cpu->id);
 	if (prev->state == TASK_RUNNING || prev->state == TASK_RUNNABLE) {
 		prev->state = TASK_RUNNABLE;
 		enqueue_locked(prev);
 	}
-	next = sched_policy && arch_cpu_runs_tasks(cpu->id) ?
-		       sched_policy->pick_next(cpu->id) :
-		       NULL;
+	next = sched_policy ? sched_policy->pick_next(cpu->id) : NULL;
 	if (next && (next->state != TASK_RUNNABLE || !next->on_rq ||
 		     (next->on_cpu >= 0 && next != prev) || next->is_idle)) {
 		fr_printk("sched: policy picked task %s which cannot run: "
@@ -193,20 +306,33 @@ void schedule(void)
 		next = cpu->idle;
 	FR_BUG_ON(!next);
 	next->state = TASK_RUNNING;
-	cpu->need_resched = false;
-	if (next != prev) {
-		next->on_cpu = cpu->id;
-		prev->on_cpu = -1;
-		if (prev->state == TASK_DEAD)
-			cpu->prev_dead = prev;
-		vm_space_switch_to_task(next->vs);
-		cpu->current = next;
-		arch_task_switch(prev, next);
-		finish_switch();
-	} else {
+	__atomic_store_n(&cpu->need_resched, false, __ATOMIC_RELAXED);
+	if (next == prev) {
 		fr_spin_unlock(&sched_lock);
+		fr_irq_restore(irq);
+		if (in_services && service_lock_wanted()) {
+			/* it keeps its CPU, not the services: the next in
+			 * line goes first */
+			service_lock_give();
+			service_lock_take();
+		}
+		return;
 	}
+	next->on_cpu = cpu->id;
+	prev->on_cpu = -1;
+	if (prev->state == TASK_DEAD)
+		cpu->prev_dead = prev;
+	/* the service lock goes once prev's stack and space are left */
+	cpu->give_services = in_services;
+	vm_space_switch_to_task(next->vs);
+	__atomic_store_n(&cpu->current, next, __ATOMIC_RELEASE);
+	arch_task_switch(prev, next);
+	finish_switch();
 	fr_irq_restore(irq);
+	if (in_services) {
+		/* prev runs again, maybe on another CPU: wait for the lock */
+		service_lock_take();
+	}
 }
 
 void fr_task_yield(void)
@@ -283,14 +409,39 @@ void sched_tick(void)
 				   __ATOMIC_RELAXED);
 	if (cpu->current->is_idle ||
 	    sched_policy->tick(cpu->current, cpu->id))
-		cpu->need_resched = true;
+		__atomic_store_n(&cpu->need_resched, true, __ATOMIC_RELEASE);
 	fr_spin_unlock(&sched_lock);
+}
+
+int fr_task_sched_update(struct fr_task *task, fr_sched_update_fn fn,
+			 void *arg)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&sched_lock);
+	bool queued = task->on_rq;
+	int ret;
+
+	if (queued && !sched_policy->dequeue) {
+		fr_spin_unlock_irqrestore(&sched_lock, irq);
+		return -EOPNOTSUPP;
+	}
+	if (queued) {
+		sched_policy->dequeue(task);
+		task->on_rq = false;
+	}
+	ret = fn(&task->se, arg);
+	if (queued)
+		enqueue_locked(task);
+	else if (task->on_cpu >= 0)
+		resched_cpu((unsigned)task->on_cpu);
+	fr_spin_unlock_irqrestore(&sched_lock, irq);
+	return ret;
 }
 
 bool fr_task_need_resched(void)
 {
 	arch_irq_poll();
-	return this_cpu()->need_resched;
+	return __atomic_load_n(&this_cpu()->need_resched, __ATOMIC_ACQUIRE) ||
+	       (this_cpu()->current->in_services && service_lock_wanted());
 }
 
 void fr_task_set_data(struct fr_task *task, void *data)

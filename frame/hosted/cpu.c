@@ -187,26 +187,15 @@ void fr_cpu_idle(void)
 	}
 }
 
-void arch_kick_idle_cpus(void)
+void arch_kick_cpu(unsigned cpu)
 {
-	unsigned online = fr_cpu_count(), me = fr_cpu_id();
-
-	for (unsigned i = 0; i < online; i++) {
-		if (i == me)
-			continue;
-		__atomic_store_n(&cpus[i].pending_kick, 1, __ATOMIC_SEQ_CST);
-		wake_if_idle(&cpus[i]);
-	}
+	__atomic_store_n(&cpus[cpu].pending_kick, 1, __ATOMIC_SEQ_CST);
+	wake_if_idle(&cpus[cpu]);
 }
 
-/*
- * Every CPU runs tasks: the task and lock KTESTs run side by side under
- * TSan (-smp 2).  Services meant for one CPU run with the default -smp 1.
- */
-bool arch_cpu_runs_tasks(unsigned cpu)
+struct percpu *percpu_of(unsigned id)
 {
-	(void)cpu;
-	return true;
+	return &cpus[id].percpu;
 }
 
 /* The call IPI: CPU @cpu runs the cross-CPU call at its next safe point. */

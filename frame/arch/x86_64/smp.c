@@ -2,11 +2,8 @@
  * Several CPUs: the CPUs the firmware lists (ACPI MADT), the start-up of
  * the application processors (INIT-SIPI-SIPI through a real-mode
  * trampoline below 1 MiB), their per-CPU set-up, and the local APIC's
- * interrupts: the cross-CPU call and the reschedule IPI.
- *
- * Until the services are SMP-safe, the application processors run no
- * task: they idle (hlt) and answer IPIs (TLB shootdowns, cross-CPU
- * calls); every task runs on CPU 0 (arch_cpu_runs_tasks, decisions.md).
+ * interrupts: the cross-CPU call and the reschedule IPI.  Every CPU
+ * runs tasks once it is up.
  */
 #include "arch.h"
 #include "x86.h"
@@ -247,26 +244,9 @@ void arch_scheduler_ready(void)
 	smp_start_aps();
 }
 
-bool arch_cpu_runs_tasks(unsigned cpu)
+void arch_kick_cpu(unsigned cpu)
 {
-	/* the services are not SMP-safe yet: tasks stay on CPU 0 */
-	return cpu == 0;
-}
-
-void arch_kick_idle_cpus(void)
-{
-	unsigned n = fr_cpu_count(), me = fr_cpu_id();
-
-	for (unsigned i = 0; i < n; i++) {
-		struct fr_task *cur;
-
-		if (i == me || !arch_cpu_runs_tasks(i))
-			continue;
-		cur = __atomic_load_n(&percpu_of(i)->current, __ATOMIC_ACQUIRE);
-		if (cur && cur->is_idle)
-			lapic_send_ipi(apic_ids[i],
-				       ICR_FIXED | VECTOR_IPI_RESCHED);
-	}
+	lapic_send_ipi(apic_ids[cpu], ICR_FIXED | VECTOR_IPI_RESCHED);
 }
 
 void arch_send_call_ipi(unsigned cpu)
@@ -282,6 +262,5 @@ void apic_interrupt(unsigned vector)
 	lapic_eoi();
 	if (vector == VECTOR_IPI_CALL)
 		cpu_call_handle();
-	else if (vector == VECTOR_IPI_RESCHED)
-		this_cpu()->need_resched = true;
+	/* a reschedule IPI: need_resched was set by the sender */
 }

@@ -108,7 +108,8 @@ void trap_dispatch(struct trapframe *tf)
 			irq_dispatch(tf->vector - 32);
 		else
 			apic_interrupt(tf->vector);
-		if (from_user && (this_cpu()->need_resched ||
+		if (from_user && (__atomic_load_n(&this_cpu()->need_resched,
+					    __ATOMIC_ACQUIRE) ||
 				  this_cpu()->current->event_pending))
 			return_to_kernel(tf, FR_USER_EVENT);
 		return;
@@ -206,10 +207,15 @@ enum fr_user_return fr_user_mode_execute(struct fr_user_context *ctx,
 			r->gs_base = 0;
 		wrmsr(MSR_KERNEL_GS_BASE, r->gs_base);
 		cpu->user_ctx = ctx;
+		task_leave_services();
 		reason = arch_user_enter(r);
 		cpu = this_cpu();
 		cpu->user_ctx = NULL;
 		sti();
+		/* an interrupt asked for a reschedule: yield outside services */
+		if (reason == FR_USER_EVENT && fr_task_need_resched())
+			fr_task_yield();
+		task_enter_services();
 
 		if (reason == FR_USER_EXCEPTION) {
 			*exc = ctx->exc;
@@ -217,10 +223,7 @@ enum fr_user_return fr_user_mode_execute(struct fr_user_context *ctx,
 		}
 		if (reason == FR_USER_SYSCALL)
 			return FR_USER_SYSCALL;
-		/* an interrupt asked for a reschedule or an event */
-		if (fr_task_need_resched())
-			fr_task_yield();
-		if (cpu->current->event_pending)
+		if (this_cpu()->current->event_pending)
 			return FR_USER_EVENT;
 	}
 }

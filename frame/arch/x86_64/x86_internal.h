@@ -70,7 +70,6 @@ struct cpu_tables *cpu_tables_alloc(void);
 /* On CPU @id itself: load its GDT and TSS, point GS at its block. */
 void gdt_init_cpu(unsigned id, struct cpu_tables *t);
 void idt_load(void);
-struct percpu *percpu_of(unsigned id);
 void cpu_set_online(unsigned id);
 
 /* Map a page of the frame's own device memory (the local APIC). */
