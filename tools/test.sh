@@ -9,6 +9,7 @@
 #                    frame API contract, TCB figures (tools/checks.mk)
 #   KTESTs           the unit tests inside the kernel (boot with "ktest")
 #   trellis/NAME     each regression program as PID 1 on Trellis
+#   trellis-smp2/NAME  the same with two CPUs
 #   linux/NAME       the same programs on the Debian Linux kernel (oracle)
 #   boot/...         PID 1's arguments and reboot(2) power-off, against Linux
 #   interactive/...  a scripted session on the system `make run` boots
@@ -56,11 +57,12 @@ not_ok() {
 }
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
-# boot LOG KERNEL INITRD APPEND -> QEMU's exit status; console in LOG.
+# boot LOG KERNEL INITRD APPEND [QEMU FLAGS...] -> QEMU's exit status;
+# console in LOG.
 # With isa-debug-exit, a guest power-off with code C exits QEMU with 2C+1.
 boot() {
     local log=$1 kernel=$2 initrd=$3 append=$4
-    timeout "$TIMEOUT" "$QEMU" "${QEMU_FLAGS[@]}" -kernel "$kernel" \
+    timeout "$TIMEOUT" "$QEMU" "${QEMU_FLAGS[@]}" "${@:5}" -kernel "$kernel" \
         -initrd "$initrd" -append "console=ttyS0 $append" </dev/null 2>&1 |
         tr -d '\r' >"$log"
     return "${PIPESTATUS[0]}"
@@ -144,30 +146,35 @@ if want ktest; then
 fi
 
 # ---- regression programs on Trellis ---------------------------------------
-if want trellis; then
+# trellis_programs GROUP CPUS: every regression program as PID 1, with CPUS.
+trellis_programs() {
+    local group=$1 cpus=$2 bin name expect log rc got
     for bin in "$B"/regress/*; do
         case "$bin" in *.expect|*/.stamp) continue ;; esac
         [ -x "$bin" ] || continue
         name=$(basename "$bin")
         [ -z "$TESTS" ] || [[ " $TESTS " == *" $name "* ]] || continue
         expect=$(cat "$bin.expect" 2>/dev/null || echo 0)
-        log=$logdir/trellis-$name.log
-        boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name"
+        log=$logdir/$group-$name.log
+        boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name" -smp "$cpus"
         rc=$?
         got=$(init_status "$log")
         if panicked "$log"; then
-            not_ok "trellis/$name" "kernel panic" "$log"
+            not_ok "$group/$name" "kernel panic" "$log"
         elif [ -z "$got" ]; then
-            not_ok "trellis/$name" "no exit status: hang or crash (qemu exit $rc)" "$log"
+            not_ok "$group/$name" "no exit status: hang or crash (qemu exit $rc)" "$log"
         elif [ "$got" != "$expect" ]; then
-            not_ok "trellis/$name" "exit $got, expected $expect" "$log"
+            not_ok "$group/$name" "exit $got, expected $expect" "$log"
         elif [ "$rc" != $(( ((got & 255) * 2 + 1) & 255 )) ]; then
-            not_ok "trellis/$name" "qemu exit $rc does not carry status $got" "$log"
+            not_ok "$group/$name" "qemu exit $rc does not carry status $got" "$log"
         else
-            ok "trellis/$name"
+            ok "$group/$name"
         fi
     done
-fi
+}
+want trellis && trellis_programs trellis "$SMP"
+# the same programs with two CPUs (issue 7: -smp 1 and -smp 2)
+want trellis-smp2 && [ "$SMP" != 2 ] && trellis_programs trellis-smp2 2
 
 # ---- the same programs on Linux --------------------------------------------
 if want linux; then
