@@ -176,10 +176,15 @@ KTEST(timer, nanosecond_deadlines)
 
 	reset(log_fn);
 	KT_EXPECT_EQ(ktimer_expires(&tt[0]), KTIME_NEVER);
+	deadline = fr_monotonic_ns() + 10000 * MS + 1234567;
+	ktimer_arm(&tt[0], deadline);
+	KT_EXPECT_EQ(ktimer_expires(&tt[0]), deadline);
+	KT_EXPECT(ktimer_cancel(&tt[0]));
+	KT_EXPECT_EQ(ktimer_expires(&tt[0]), KTIME_NEVER);
+	/* in deadline order, each at or after its deadline */
 	now = fr_monotonic_ns();
 	deadline = now + 1234567;
 	ktimer_arm(&tt[0], deadline);
-	KT_EXPECT_EQ(ktimer_expires(&tt[0]), deadline);
 	ktimer_arm(&tt[1], now + 200 * 1000); /* 200 us */
 	KT_EXPECT_EQ(ktime_sleep_until(now + 30 * MS), 0);
 	KT_EXPECT_EQ(count(0), 1);
