@@ -42,8 +42,9 @@ bool time_from_date(unsigned year, unsigned mon, unsigned day, unsigned hour,
 		    unsigned min, unsigned sec, uint64_t *secs)
 {
 	/* days before each month in a common year */
-	static const uint16_t before[12] = { 0,	  31,  59,  90,	 120, 151,
-					     181, 212, 243, 273, 304, 334 };
+	static const uint16_t before[12] = { 0,	  31,  59,  90,
+					     120, 151, 181, 212,
+					     243, 273, 304, 334 };
 	static const uint8_t length[12] = { 31, 28, 31, 30, 31, 30,
 					    31, 31, 30, 31, 30, 31 };
 	uint64_t days;

@@ -84,9 +84,12 @@ void vdso_setup(void)
 			return;
 		}
 	}
-	for (size_t off = 0; off < img.len; off += FR_PAGE_SIZE)
-		memcpy(page_address(pages[VDSO_VVAR_PAGES + off / FR_PAGE_SIZE]),
-		       img.data + off, FR_MIN(img.len - off, FR_PAGE_SIZE));
+	for (size_t off = 0; off < img.len; off += FR_PAGE_SIZE) {
+		struct fr_page *p = pages[VDSO_VVAR_PAGES + off / FR_PAGE_SIZE];
+
+		memcpy(page_address(p), img.data + off,
+		       FR_MIN(img.len - off, FR_PAGE_SIZE));
+	}
 	/* from now on the data is published in its page */
 	irq = fr_spin_lock_irqsave(&data_lock);
 	memcpy(page_address(pages[0]), &boot_data, sizeof(boot_data));

@@ -4,8 +4,8 @@
  *
  * Interrupts are emulated: a timer thread plays the per-CPU timers and
  * marks a tick pending on every CPU FR_TICK_HZ times a second, and the
- * timer event on CPU 0 when it is due; device lines,
- * reschedule kicks and cross-CPU calls are marked pending the same way.  A CPU takes its
+ * timer event on CPU 0 when it is due; device lines, reschedule kicks
+ * and cross-CPU calls are marked pending the same way.  A CPU takes its
  * pending interrupts only at safe points with its interrupt flag set:
  * when interrupts are re-enabled, in fr_cpu_idle() and fr_cpu_relax(),
  * and where the core polls (arch_irq_poll).  Kernel code is not preempted

@@ -334,5 +334,6 @@ static const uint8_t hosted_vdso_image[FR_PAGE_SIZE];
 
 struct fr_bytes arch_vdso_image(void)
 {
-	return (struct fr_bytes){ hosted_vdso_image, sizeof(hosted_vdso_image) };
+	return (struct fr_bytes){ hosted_vdso_image,
+				  sizeof(hosted_vdso_image) };
 }

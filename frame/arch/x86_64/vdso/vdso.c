@@ -125,7 +125,8 @@ int __vdso_clock_gettime(long clock, struct __kernel_timespec *ts)
 	return 0;
 }
 
-VDSO_EXPORT int __vdso_gettimeofday(struct __kernel_old_timeval *tv, struct timezone *tz);
+VDSO_EXPORT int __vdso_gettimeofday(struct __kernel_old_timeval *tv,
+				    struct timezone *tz);
 int __vdso_gettimeofday(struct __kernel_old_timeval *tv, struct timezone *tz)
 {
 	uint64_t ns;
