@@ -26,13 +26,17 @@ static struct vdso_data boot_data = {
 static struct vdso_data *data = &boot_data;    /* [data_lock] */
 static struct fr_spinlock data_lock = FR_SPINLOCK_INIT;
 
-/* Begin and end a change of the data page (seq odd in between). */
+/*
+ * Begin and end a change of the data page (seq odd in between).  The
+ * fields are stored with release semantics: none moves before the odd
+ * count (x86 keeps stores in order; this keeps the compiler from moving
+ * them).
+ */
 static unsigned long data_begin(void)
 {
 	unsigned long irq = fr_spin_lock_irqsave(&data_lock);
 
 	__atomic_store_n(&data->seq, data->seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return irq;
 }
 
@@ -47,11 +51,11 @@ void vdso_set_clock(uint32_t mode, uint64_t tsc_base, uint64_t mult,
 {
 	unsigned long irq = data_begin();
 
-	__atomic_store_n(&data->clock_mode, mode, __ATOMIC_RELAXED);
-	__atomic_store_n(&data->tsc_base, tsc_base, __ATOMIC_RELAXED);
-	__atomic_store_n(&data->mult, mult, __ATOMIC_RELAXED);
-	__atomic_store_n(&data->hres_ns, hres_ns, __ATOMIC_RELAXED);
-	__atomic_store_n(&data->tick_ns, tick_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&data->clock_mode, mode, __ATOMIC_RELEASE);
+	__atomic_store_n(&data->tsc_base, tsc_base, __ATOMIC_RELEASE);
+	__atomic_store_n(&data->mult, mult, __ATOMIC_RELEASE);
+	__atomic_store_n(&data->hres_ns, hres_ns, __ATOMIC_RELEASE);
+	__atomic_store_n(&data->tick_ns, tick_ns, __ATOMIC_RELEASE);
 	data_end(irq);
 }
 
@@ -59,7 +63,7 @@ void fr_vdso_set_realtime_offset(int64_t off_ns)
 {
 	unsigned long irq = data_begin();
 
-	__atomic_store_n(&data->realtime_offset, off_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&data->realtime_offset, off_ns, __ATOMIC_RELEASE);
 	data_end(irq);
 }
 

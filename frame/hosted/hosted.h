@@ -50,6 +50,8 @@ void hosted_console_rx_tick(void);
 void hosted_timer_tick(unsigned cpu);
 /* Read the host's clocks at boot (before anything asks the time). */
 void hosted_clock_init(void);
+/* Tell the vDSO's data page about the clock (CPU 0 set up). */
+void hosted_clock_publish(void);
 /* The host's CLOCK_MONOTONIC at boot, in ns. */
 uint64_t hosted_boot_monotonic_ns(void);
 /* The timer event's deadline (monotonic ns since boot), UINT64_MAX: none. */

@@ -10,6 +10,7 @@
  * hosted_irq_raise() (see cpu.c).
  */
 #include "hosted.h"
+#include "vdso_data.h"
 #include <frame/irq.h>
 #include <frame/timer.h>
 #include <time.h>
@@ -35,6 +36,12 @@ void hosted_clock_init(void)
 {
 	boot_mono_ns = host_clock_ns(CLOCK_MONOTONIC);
 	boot_real_ns = host_clock_ns(CLOCK_REALTIME);
+}
+
+void hosted_clock_publish(void)
+{
+	/* no user code reads it here; it says what the kernel's would */
+	vdso_set_clock(VDSO_CLOCK_NONE, 0, 0, 1, 1000000000ULL / FR_TICK_HZ);
 }
 
 uint64_t hosted_boot_monotonic_ns(void)
