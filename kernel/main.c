@@ -17,6 +17,7 @@
 #include "futex/futex.h"
 #include "mm/policies.h"
 #include "process/process.h"
+#include "time/clock.h"
 #include "time/timer.h"
 #include "tty/tty.h"
 
@@ -32,6 +33,7 @@ static bool kernel_param(const char *w)
 	static const char *const known[] = {
 		"console=", "quiet", "panic=", "loglevel=", "earlyprintk=",
 		"root=", "rw", "ro", "nokaslr", "noapic", "acpi=",
+		"notsc", "nolapic_timer",
 	};
 
 	for (size_t i = 0; i < FR_ARRAY_SIZE(known); i++)
@@ -57,6 +59,7 @@ void trellis_main(void)
 
 	inject_policies();
 	ktimer_setup(NULL); /* the tick hook; no other service uses it */
+	clock_setup();
 	futex_setup();
 	fr_printk("Trellis 0.1 (x86_64), a framekernel\n");
 

@@ -11,7 +11,8 @@
 #   trellis/NAME     each regression program as PID 1 on Trellis
 #   trellis-smp2/NAME  the same with two CPUs
 #   linux/NAME       the same programs on the Debian Linux kernel (oracle)
-#   boot/...         PID 1's arguments and reboot(2) power-off, against Linux
+#   boot/...         PID 1's arguments and reboot(2) power-off, against Linux;
+#                    the time fallbacks (notsc, nolapic_timer)
 #   interactive/...  a scripted session on the system `make run` boots
 #                    (tools/interactive.exp: shell, /proc, vi, ^C, job
 #                    control, poweroff)
@@ -220,6 +221,32 @@ if want boot; then
     else
         ok "boot/reboot-poweroff"
     fi
+fi
+
+# ---- the time fallbacks: the tick count as the clock, the PIT as the tick --
+# Without a TSC clock ("notsc") the vDSO makes system calls and the local
+# APIC timers tick periodically; without APIC timers ("nolapic_timer") the
+# PIT is the boot CPU's tick and timer events come at ticks.  The programs
+# check values and lower bounds only, so they pass in every mode.
+if want boot; then
+    while read -r params prog want_line; do
+        name=time-fallback-${params// /-}
+        log=$logdir/$name.log
+        boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "$params init=/test/$prog"
+        rc=$?
+        if panicked "$log"; then
+            not_ok "boot/$name" "kernel panic" "$log"
+        elif ! grep -q "$want_line" "$log"; then
+            not_ok "boot/$name" "no '$want_line' line" "$log"
+        elif [ "$(init_status "$log")" != 0 ]; then
+            not_ok "boot/$name" "$prog failed (qemu exit $rc)" "$log"
+        else
+            ok "boot/$name"
+        fi
+    done <<'FALLBACKS'
+notsc time_vdso ^tsc: not used (notsc)
+nolapic_timer time_sleep ^timer: the PIT's 100 Hz tick
+FALLBACKS
 fi
 
 # ---- a corrupt initramfs: an error on the console, never a panic ----------

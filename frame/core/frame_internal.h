@@ -287,6 +287,22 @@ void cpu_call_handle(void);
 /* target: interrupt CPU @cpu so that it runs cpu_call_handle() soon. */
 void arch_send_call_ipi(unsigned cpu);
 
+/* ---- the vDSO (core/vdso.c) ---- */
+
+/* Make the vDSO's pages: the page policy was just injected. */
+void vdso_setup(void);
+/* Whether @page is one of the vDSO's (never writable from user mode). */
+bool vdso_page(const struct fr_page *page);
+/*
+ * Publish how the vDSO reads the clocks (a VDSO_CLOCK_* mode of
+ * vdso_data.h, the TSC at monotonic 0, the TSC-to-ns multiplier) and the
+ * resolutions of the fine and coarse clocks.  Context: any.
+ */
+void vdso_set_clock(uint32_t mode, uint64_t tsc_base, uint64_t mult,
+		    uint64_t hres_ns, uint64_t tick_ns);
+/* target: the vDSO's ELF image (its code pages), built into the frame. */
+struct fr_bytes arch_vdso_image(void);
+
 /* ---- faults ---- */
 
 /* target: print the call chain from frame @rbp, starting at @rip. */

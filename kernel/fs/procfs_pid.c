@@ -838,7 +838,11 @@ static void map_area(struct proc_text *t, const struct vm_map *map,
 		map_file_area(t, v);
 		return;
 	}
-	if (shared)
+	if (v->flags & VMA_VVAR)
+		anon = "[vvar]";
+	else if (v->flags & VMA_VDSO)
+		anon = "[vdso]";
+	else if (shared)
 		anon = "/dev/zero (deleted)";
 	else if (v->start <= map->brk && v->end >= map->brk_start)
 		anon = "[heap]";

@@ -2,7 +2,8 @@
  * Interval timers: alarm, setitimer and getitimer.  ITIMER_REAL runs on a
  * kernel timer of the process and sends SIGALRM; the CPU-time timers
  * (ITIMER_VIRTUAL, ITIMER_PROF) are kept but not armed yet, as CPU time is
- * only sampled at ticks.  Precision is one tick.
+ * only sampled at ticks.  ITIMER_REAL has the precision of the kernel
+ * timers (time/timer.h).
  */
 #include <frame/timer.h>
 #include <linux/time.h>
@@ -15,13 +16,12 @@
 static void real_timer_get(struct process *p, uint64_t *left,
 			   uint64_t *interval)
 {
-	uint64_t now = fr_monotonic_ns(), at;
+	uint64_t at = ktimer_expires(&p->real_timer), now = fr_monotonic_ns();
 
 	*interval = p->real_interval;
 	*left = 0;
-	if (!p->real_timer.pending)
+	if (at == KTIME_NEVER)
 		return;
-	at = p->real_timer.expires * KTIME_TICK_NS;
 	*left = at > now ? at - now : 1000; /* due: Linux reports a little */
 }
 

@@ -1,12 +1,43 @@
 /*
  * The clocks: each one is the frame's monotonic clock plus an offset (see
- * clock.h), and timespecs to and from user memory.
+ * clock.h), the wall clock's offset, and timespecs to and from user
+ * memory.
  */
 #include <asm-generic/errno.h>
+#include <frame/log.h>
+#include <frame/vdso.h>
 #include <linux/time.h>
 #include "time/clock.h"
 #include "time/timer.h"
 #include "process/process.h"
+
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC, ns; atomic. */
+static int64_t realtime_offset =
+	(int64_t)(REALTIME_EPOCH_SEC * NSEC_PER_SEC);
+
+static void set_offset(int64_t off)
+{
+	__atomic_store_n(&realtime_offset, off, __ATOMIC_RELEASE);
+	fr_vdso_set_realtime_offset(off);
+}
+
+void clock_setup(void)
+{
+	uint64_t boot_ns;
+	int err = fr_rtc_boot_realtime_ns(&boot_ns);
+
+	if (err || boot_ns > (uint64_t)REALTIME_SET_MAX_SEC * NSEC_PER_SEC) {
+		fr_printk("clock: no wall-clock time from the RTC (error %d): "
+			  "it starts at 2025-01-01 00:00:00 UTC\n", -err);
+		boot_ns = REALTIME_EPOCH_SEC * NSEC_PER_SEC;
+	}
+	set_offset((int64_t)boot_ns);
+}
+
+void clock_set_realtime(uint64_t ns)
+{
+	set_offset((int64_t)ns - (int64_t)fr_monotonic_ns());
+}
 
 /* The CPU clocks of clock_getcpuclockid() and pthread_getcpuclockid(). */
 #define CPUCLOCK_PERTHREAD 4
@@ -74,7 +105,7 @@ int clock_offset(int clockid, int64_t *off)
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_TAI:
-		*off = (int64_t)(REALTIME_EPOCH_SEC * NSEC_PER_SEC);
+		*off = __atomic_load_n(&realtime_offset, __ATOMIC_ACQUIRE);
 		return 0;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
@@ -95,6 +126,12 @@ int clock_offset(int clockid, int64_t *off)
 	return 0;
 }
 
+static bool clock_is_coarse(int clockid)
+{
+	return clockid == CLOCK_REALTIME_COARSE ||
+	       clockid == CLOCK_MONOTONIC_COARSE;
+}
+
 int clock_read(int clockid, uint64_t *ns)
 {
 	uint64_t mono = fr_monotonic_ns();
@@ -102,7 +139,10 @@ int clock_read(int clockid, uint64_t *ns)
 
 	if (clock_offset(clockid, &off))
 		return -EINVAL;
-	*ns = off >= 0 ? mono + (uint64_t)off : mono - (uint64_t)-off;
+	if (clock_is_coarse(clockid)) /* the time of the last tick */
+		mono -= mono % KTIME_TICK_NS;
+	/* wraps like the vDSO's sum: a realtime set near 0 stays >= 0 */
+	*ns = mono + (uint64_t)off;
 	return 0;
 }
 
@@ -112,7 +152,10 @@ int clock_resolution(int clockid, uint64_t *ns)
 
 	if (clock_offset(clockid, &off))
 		return -EINVAL;
-	*ns = KTIME_TICK_NS;
+	if (clock_is_coarse(clockid) || clock_is_cpu(clockid))
+		*ns = KTIME_TICK_NS;
+	else
+		*ns = fr_timer_resolution_ns();
 	return 0;
 }
 
