@@ -554,11 +554,12 @@ int eventpoll_ctl(struct file *epf, int op, struct file *tf, int fd,
 /* ---- epoll_wait ---- */
 
 /*
- * Report up to @max ready items at @uevents: the number, or -EFAULT when
+ * Report up to @max ready items into @events: the number, or -EFAULT when
  * the first could not be written.  Looks at the items ready on entry
  * only; level-triggered ones go back at the tail.
  */
-static long send_events(struct eventpoll *ep, uint64_t uevents, int max)
+static long send_events(struct eventpoll *ep, const struct iobuf *events,
+			int max)
 {
 	long done = 0;
 	unsigned n;
@@ -579,9 +580,8 @@ static long send_events(struct eventpoll *ep, uint64_t uevents, int max)
 			continue; /* woken, but nothing it waits for */
 		ev.events = revents;
 		ev.data = epi->data;
-		if (fr_copy_to_user(fr_uaddr(uevents + (uint64_t)done *
-							sizeof(ev)),
-				    &ev, sizeof(ev))) {
+		if (iobuf_put(events, (size_t)done * sizeof(ev), &ev,
+			      sizeof(ev))) {
 			make_ready(ep, epi, true);
 			if (!done)
 				done = -EFAULT;
@@ -604,8 +604,8 @@ static bool has_ready(struct eventpoll *ep)
 	return ready_count(ep) != 0;
 }
 
-long eventpoll_wait(struct file *epf, uint64_t uevents, int maxevents,
-		    uint64_t deadline_ns)
+long eventpoll_wait(struct file *epf, const struct iobuf *events,
+		    int maxevents, uint64_t deadline_ns)
 {
 	struct eventpoll *ep = epf->priv_ep;
 	long res;
@@ -613,12 +613,12 @@ long eventpoll_wait(struct file *epf, uint64_t uevents, int maxevents,
 	for (;;) {
 		int err;
 
-		res = send_events(ep, uevents, maxevents);
+		res = send_events(ep, events, maxevents);
 		if (res || !deadline_ns)
 			break;
 		err = KTIME_WAIT_EVENT(&ep->wq, has_ready(ep), deadline_ns);
 		if (err == -ETIMEDOUT) {
-			res = send_events(ep, uevents, maxevents);
+			res = send_events(ep, events, maxevents);
 			break;
 		}
 		if (err) {

@@ -43,13 +43,13 @@ int eventpoll_ctl(struct file *epf, int op, struct file *tf, int fd,
 
 /*
  * eventpoll_wait - epoll_wait(2) on the epoll file @epf: report up to
- * @maxevents (> 0) ready items into the user array at @uevents, waiting
+ * @maxevents (> 0) ready items into @events (struct epoll_event), waiting
  * until one is ready, the monotonic clock reaches @deadline_ns (0: no
  * wait, KTIME_NEVER: none) or a signal is to be taken.  Returns the number
  * reported, 0 on timeout, -EINTR or -EFAULT.  Context: task context.
  */
-long eventpoll_wait(struct file *epf, uint64_t uevents, int maxevents,
-		    uint64_t deadline_ns);
+long eventpoll_wait(struct file *epf, const struct iobuf *events,
+		    int maxevents, uint64_t deadline_ns);
 
 /*
  * eventpoll_release - the last reference to @f is gone: remove it from

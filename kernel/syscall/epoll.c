@@ -86,6 +86,7 @@ long sys_epoll_ctl(const struct syscall_args *a)
 static long do_epoll_wait(int epfd, uint64_t events, int maxevents,
 			  uint64_t deadline)
 {
+	struct iobuf b = iobuf_user(fr_uaddr(events));
 	uint64_t size;
 	struct file *f;
 	long ret;
@@ -99,7 +100,7 @@ static long do_epoll_wait(int epfd, uint64_t events, int maxevents,
 	f = get_file(epfd);
 	if (!f)
 		return -EBADF;
-	ret = file_is_epoll(f) ? eventpoll_wait(f, events, maxevents, deadline) :
+	ret = file_is_epoll(f) ? eventpoll_wait(f, &b, maxevents, deadline) :
 				 -EINVAL;
 	file_put(f);
 	return ret;
