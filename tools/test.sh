@@ -38,7 +38,7 @@ ONLY=${ONLY:-}
 export TESTS=${TESTS:-}
 TIMEOUT=${TIMEOUT:-60}
 SMP=${SMP:-1}
-SMP_TESTS=${SMP_TESTS:-hello threads futex_threads fork_wait mm_mprotect leak_cycles}
+SMP_TESTS=${SMP_TESTS:-hello threads futex_threads fork_wait mm_mprotect leak_cycles epoll_pipes pingpong_cpus}
 QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_FLAGS=(-m 512M -smp "$SMP" -nic none -no-reboot -display none -monitor none -serial stdio
             -device isa-debug-exit,iobase=0xf4,iosize=4)

@@ -210,7 +210,10 @@ int proc_fd_readlink(int pid, int fd, char *buf, size_t size)
 		uint32_t type = f->inode ? f->inode->mode & S_IFMT : 0;
 		uint64_t ino = f->inode ? f->inode->ino : 0;
 
-		if (type == S_IFIFO)
+		if (f->anon_name)
+			str_format(name, sizeof(name), "anon_inode:%s",
+				   f->anon_name);
+		else if (type == S_IFIFO)
 			str_format(name, sizeof(name), "pipe:[%llu]",
 				   (unsigned long long)ino);
 		else if (type == S_IFSOCK)

@@ -14,6 +14,7 @@
 #include <asm/sigcontext.h>
 #include <asm/ucontext.h>
 #include <linux/signal.h>
+#include "fs/signalfd.h"
 #include "process/process.h"
 #include "syscall/restart.h"
 
@@ -195,6 +196,7 @@ int signal_send(struct process *p, struct thread *t,
 		const struct k_siginfo *info, bool forced)
 {
 	int sig = info->signo, err = 0;
+	bool queued = false;
 	unsigned long irq;
 	struct thread *th;
 
@@ -235,6 +237,7 @@ int signal_send(struct process *p, struct thread *t,
 	err = enqueue(t ? &t->sig.pending : &p->sig.shared, info);
 	if (err)
 		goto out;
+	queued = true;
 	if (t) {
 		if (wants(t, sig))
 			fr_task_post_event(t->task);
@@ -248,6 +251,8 @@ int signal_send(struct process *p, struct thread *t,
 	}
 out:
 	fr_spin_unlock_irqrestore(&p->siglock, irq);
+	if (queued)
+		signalfd_notify(sig); /* pending now: signalfds see it */
 	return err;
 }
 

@@ -27,6 +27,7 @@
 
 struct ktimer;
 struct process;
+struct timerfd_ctx;
 
 /* What a timer does when it fires; called in IRQ context. */
 typedef void (*ktimer_fn)(struct ktimer *t);
@@ -35,6 +36,7 @@ struct ktimer {
 	ktimer_fn fn;	      /* NULL: wake @task */
 	struct fr_task *task; /* for fn == NULL, or for fn's own use */
 	struct process *process; /* for fn's own use: a process's timer */
+	struct timerfd_ctx *timerfd; /* for fn's own use: a timerfd's timer */
 	uint64_t expires_ns;  /* [timer lock] monotonic deadline */
 	bool pending;	      /* [timer lock] queued */
 	bool fired;	      /* atomic: fired since it was last armed */
