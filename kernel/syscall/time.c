@@ -2,7 +2,8 @@
  * Time system calls: clock_gettime, clock_getres, gettimeofday, time,
  * nanosleep and clock_nanosleep, over the clocks of time/clock.h (tick
  * resolution, realtime from a fixed epoch) and the timers of
- * time/timer.h.  An interrupted sleep returns -ERESTART_RESTARTBLOCK with
+ * time/timer.h, or until a CPU-time clock reads a time
+ * (time/posix_timer.h).  An interrupted sleep returns -ERESTART_RESTARTBLOCK with
  * the time left written to @rem (relative sleeps) or -ERESTARTNOHAND
  * (absolute ones), as Linux does; the signal code turns them into EINTR.
  */
@@ -11,6 +12,7 @@
 #include "syscall/restart.h"
 #include "time/clock.h"
 #include "time/timer.h"
+#include "time/posix_timer.h"
 
 long sys_clock_gettime(const struct syscall_args *a)
 {
@@ -103,7 +105,7 @@ long sys_nanosleep(const struct syscall_args *a)
 /*
  * Whether clock_nanosleep() sleeps on @clockid, as in Linux: not on the
  * raw and coarse clocks, nor on CLOCK_THREAD_CPUTIME_ID (-EOPNOTSUPP);
- * the CPU clocks by pid are refused later for a thread (-EINVAL).
+ * the CPU clock of the caller's thread by id is refused later (-EINVAL).
  */
 static bool can_sleep_on(int clockid)
 {
@@ -133,8 +135,16 @@ long sys_clock_nanosleep(const struct syscall_args *a)
 	err = timespec_from_user(fr_uaddr(a->arg[2]), &ns);
 	if (err)
 		return err;
-	if (clock_is_thread_cpu(clockid))
-		return -EINVAL; /* the caller's thread CPU clock, by pid */
+	if (clock_is_cpu(clockid)) {
+		err = cpu_clock_nanosleep(clockid, absolute, ns, &now);
+		if (err != -EINTR)
+			return err;
+		if (absolute)
+			return -ERESTARTNOHAND;
+		if (a->arg[3] && timespec_to_user(fr_uaddr(a->arg[3]), now))
+			return -EFAULT;
+		return -ERESTART_RESTARTBLOCK;
+	}
 	now = fr_monotonic_ns();
 	deadline = absolute ? clock_to_monotonic(clockid, ns) :
 			      ktime_add(now, ns);

@@ -8,11 +8,10 @@
  *   CLOCK_REALTIME, _COARSE, _ALARM, CLOCK_TAI: REALTIME_EPOCH_SEC at
  *     boot, since the frame has no API to read the CMOS RTC yet (the
  *     port I/O belongs in frame/); TAI has no leap-second offset;
- *   CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the CPU clocks
- *     by id (negative ids: any process, a thread of the caller's
- *     process): there is no CPU-time accounting yet, so they count the
- *     time since the process or thread started (see cpu_clock_start() in
- *     clock.c).
+ * except the CPU-time clocks: CLOCK_PROCESS_CPUTIME_ID,
+ * CLOCK_THREAD_CPUTIME_ID and the CPU clocks by id (negative ids: any
+ * process, a thread of the caller's process), which read the processor
+ * time of time/cputime.h (sampled per tick).
  * Resolution is one tick (10 ms), that of fr_monotonic_ns().
  */
 #ifndef KERNEL_TIME_CLOCK_H
@@ -26,8 +25,9 @@
 #define REALTIME_EPOCH_SEC 1735689600ULL
 
 /*
- * clock_offset - @clockid's value minus the monotonic clock, in ns.
- * Returns 0, or -EINVAL for a clock that does not exist.
+ * clock_offset - @clockid's value minus the monotonic clock, in ns (0 for
+ * the CPU-time clocks, which are no such offset: only clock_read() reads
+ * them).  Returns 0, or -EINVAL for a clock that does not exist.
  */
 int clock_offset(int clockid, int64_t *off) FR_MUST_CHECK;
 

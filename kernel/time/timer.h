@@ -28,6 +28,7 @@
 
 struct ktimer;
 struct process;
+struct posix_timer;
 
 /* What a timer does when it fires; called in IRQ context. */
 typedef void (*ktimer_fn)(struct ktimer *t);
@@ -36,6 +37,7 @@ struct ktimer {
 	ktimer_fn fn;	      /* NULL: wake @task */
 	struct fr_task *task; /* for fn == NULL, or for fn's own use */
 	struct process *process; /* for fn's own use: a process's timer */
+	struct posix_timer *posix; /* for fn's own use: a POSIX timer */
 	uint64_t expires;     /* [timer lock] tick at which it fires */
 	bool pending;	      /* [timer lock] queued */
 	bool fired;	      /* atomic: fired since it was last armed */
