@@ -10,7 +10,8 @@
  * with timers works; timers are per process (ids start again at 0 in a
  * child, which does not get the parent's timers or their signals) and
  * execve deletes them; bad clocks, sigevents, values, ids and pointers
- * give EINVAL, EOPNOTSUPP and EFAULT.  Raw system calls are used, so the
+ * give EINVAL, EOPNOTSUPP and EFAULT, and the alarm clocks EPERM to an
+ * unprivileged process.  Raw system calls are used, so the
  * ids are the kernel's.  Only lower bounds on times are checked. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -446,6 +447,20 @@ static void check_clocks(void)
     for (unsigned i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++)
         CHECK(t_create(invalid[i], NULL, &id) == -EINVAL,
               "timer_create(clock %d) did not give EINVAL", (int)invalid[i]);
+    /* the alarm clocks need privilege (CAP_WAKE_ALARM) */
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setuid(65534) != 0)
+            _exit(1);
+        _exit((t_create(CLOCK_REALTIME_ALARM, NULL, &id) == -EPERM ? 0 : 2) +
+              (t_create(CLOCK_BOOTTIME_ALARM, NULL, &id) == -EPERM ? 0 : 4) +
+              (t_create(CLOCK_MONOTONIC, NULL, &id) == 0 ? 0 : 8));
+    }
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "unprivileged alarm timers: status %#x (1: setuid, 2/4: no EPERM, 8: "
+          "no timer at all)", status);
 }
 
 static void check_errors(void)
