@@ -55,8 +55,8 @@ struct sigqueue {
 	bool preallocated;	  /* owned by a timer, never freed here */
 	bool queued;		  /* [sig] preallocated: on the list @where */
 	struct sigpending *where; /* [sig] preallocated: the list it is on */
-	uint64_t overrun;	  /* [sig] preallocated: expiries not reported */
-	int32_t overrun_last;	  /* [sig] preallocated: si_overrun last taken */
+	uint64_t overrun;	  /* [sig] preallocated: expiries unreported */
+	int32_t overrun_last;	  /* [sig] preallocated: last si_overrun */
 };
 
 /*

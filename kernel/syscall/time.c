@@ -3,9 +3,10 @@
  * nanosleep and clock_nanosleep, over the clocks of time/clock.h (tick
  * resolution, realtime from a fixed epoch) and the timers of
  * time/timer.h, or until a CPU-time clock reads a time
- * (time/posix_timer.h).  An interrupted sleep returns -ERESTART_RESTARTBLOCK with
- * the time left written to @rem (relative sleeps) or -ERESTARTNOHAND
- * (absolute ones), as Linux does; the signal code turns them into EINTR.
+ * (time/posix_timer.h).  An interrupted sleep returns
+ * -ERESTART_RESTARTBLOCK with the time left written to @rem (relative
+ * sleeps) or -ERESTARTNOHAND (absolute ones), as Linux does; the signal
+ * code turns them into EINTR.
  */
 #include <linux/time.h>
 #include "syscall/syscall.h"

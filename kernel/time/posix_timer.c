@@ -27,7 +27,7 @@ struct posix_timer {
 	int id;			/* -1: a sleeper of cpu_clock_nanosleep() */
 	int clockid;		/* as created */
 	struct process *proc;
-	int notify;		/* SIGEV_SIGNAL, SIGEV_NONE or SIGEV_THREAD_ID */
+	int notify;		/* SIGEV_SIGNAL, _NONE or _THREAD_ID */
 	int target_tid;		/* SIGEV_THREAD_ID: the thread signalled */
 	bool cpu;		/* on a CPU-time clock */
 	bool cpu_user_only;	/* CPUCLOCK_VIRT: user time only */
@@ -213,14 +213,15 @@ static void cpu_check_locked(struct process *p)
 		now = i == 0 ? c.user_ns : cputime_total(&c);
 		if (now >= it->expires) {
 			/* as Linux: one interval on, one signal per check */
-			it->expires = it->interval ?
-					      ktime_add(it->expires, it->interval) :
-					      0;
+			it->expires = ktime_add(it->expires, it->interval);
+			if (!it->interval)
+				it->expires = 0;
 			(void)signal_send_locked(p, NULL, &info);
 			if (!it->expires)
 				continue;
 		}
-		left = it->expires > now ? cpu_wait(it->expires - now, true) : 0;
+		left = it->expires > now ?
+			       cpu_wait(it->expires - now, true) : 0;
 		if (left < next)
 			next = left;
 	}

@@ -69,7 +69,7 @@ struct timer_setting {
 
 /* What timer_create() asks for (struct sigevent, checked here). */
 struct timer_event {
-	int notify; /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD, SIGEV_THREAD_ID */
+	int notify; /* SIGEV_SIGNAL, _NONE, _THREAD or _THREAD_ID */
 	int signo;
 	int tid;    /* SIGEV_THREAD_ID: a thread of the process */
 	uint64_t value; /* si_value */
