@@ -414,6 +414,8 @@ void sched_tick(void)
 
 	if (!sched_policy)
 		return;
+	/* time so far, so that other CPUs see a task that stays in user mode */
+	task_charge_time(cpu->user_ctx != NULL);
 	fr_spin_lock(&sched_lock);
 	if (cpu->current->is_idle ||
 	    sched_policy->tick(cpu->current, cpu->id))

@@ -388,7 +388,7 @@ static void snap_cred(struct process *p, struct pid_snap *s)
 static int snap_take(int pid, struct pid_snap *s)
 {
 	struct process *p;
-	uint64_t u, sy;
+	struct cputime c;
 
 	memset(s, 0, sizeof(*s));
 	fr_mutex_lock(&process_tree_lock);
@@ -421,13 +421,10 @@ static int snap_take(int pid, struct pid_snap *s)
 	s->fd_slots = p->files ? p->files->size : 0;
 	s->umask = process_attrs_umask(&p->attrs);
 	s->no_new_privs = process_attrs_get(&p->attrs, PROCESS_NO_NEW_PRIVS);
-	process_attrs_cpu_time(&p->attrs, NULL, false, &s->utime, &s->stime);
-	for (struct thread *t = p->threads; t; t = t->next_in_process) {
-		fr_task_cpu_time(t->task, &u, &sy);
-		s->utime += u;
-		s->stime += sy;
-	}
-	process_attrs_cpu_time(&p->attrs, NULL, true, &s->cutime, &s->cstime);
+	process_cputime(p, &c);
+	s->utime = c.user_ns;
+	s->stime = c.sys_ns;
+	process_attrs_children_time(&p->attrs, &s->cutime, &s->cstime);
 	if (process_attrs_rlimit(&p->attrs, RLIMIT_RSS, &s->rss))
 		s->rss.rlim_cur = RLIM64_INFINITY;
 	if (process_attrs_rlimit(&p->attrs, RLIMIT_SIGPENDING, &s->sigpending))

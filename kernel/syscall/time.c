@@ -1,7 +1,8 @@
 /*
  * Time system calls: clock_gettime, clock_getres, clock_settime,
  * gettimeofday, settimeofday, time, nanosleep and clock_nanosleep, over
- * the clocks of time/clock.h and the timers of time/timer.h.  Setting
+ * the clocks of time/clock.h and the timers of time/timer.h, or until a
+ * CPU-time clock reads a time (time/posix_timer.h).  Setting
  * the time needs privilege (Linux's CAP_SYS_TIME: an effective uid of 0
  * here), is checked in Linux's order (the value, then the permission) and
  * moves only CLOCK_REALTIME (and the clocks that follow it).  The time
@@ -19,6 +20,7 @@
 #include "security/cred.h"
 #include "time/clock.h"
 #include "time/timer.h"
+#include "time/posix_timer.h"
 
 #define USEC_PER_SEC 1000000LL
 #define TZ_MINUTES_MAX (15 * 60)
@@ -122,6 +124,8 @@ static long set_time_of_day(bool has_tv, int64_t sec, int64_t nsec,
 	if (has_tv)
 		clock_set_realtime((uint64_t)sec * NSEC_PER_SEC +
 				   (uint64_t)nsec);
+	if (warp || has_tv)
+		posix_timers_clock_was_set(); /* absolute realtime timers */
 	return 0;
 }
 
@@ -211,7 +215,7 @@ long sys_nanosleep(const struct syscall_args *a)
 /*
  * Whether clock_nanosleep() sleeps on @clockid, as in Linux: not on the
  * raw and coarse clocks, nor on CLOCK_THREAD_CPUTIME_ID (-EOPNOTSUPP);
- * the CPU clocks by pid are refused later for a thread (-EINVAL).
+ * the CPU clock of the caller's thread by id is refused later (-EINVAL).
  */
 static bool can_sleep_on(int clockid)
 {
@@ -241,8 +245,16 @@ long sys_clock_nanosleep(const struct syscall_args *a)
 	err = timespec_from_user(fr_uaddr(a->arg[2]), &ns);
 	if (err)
 		return err;
-	if (clock_is_thread_cpu(clockid))
-		return -EINVAL; /* the caller's thread CPU clock, by pid */
+	if (clock_is_cpu(clockid)) {
+		err = cpu_clock_nanosleep(clockid, absolute, ns, &now);
+		if (err != -EINTR)
+			return err;
+		if (absolute)
+			return -ERESTARTNOHAND;
+		if (a->arg[3] && timespec_to_user(fr_uaddr(a->arg[3]), now))
+			return -EFAULT;
+		return -ERESTART_RESTARTBLOCK;
+	}
 	now = fr_monotonic_ns();
 	deadline = absolute ? clock_to_monotonic(clockid, ns) :
 			      ktime_add(now, ns);

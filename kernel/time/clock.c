@@ -1,7 +1,7 @@
 /*
  * The clocks: each one is the frame's monotonic clock plus an offset (see
- * clock.h), the wall clock's offset, and timespecs to and from user
- * memory.
+ * clock.h), the wall clock's offset, or processor time, and timespecs to
+ * and from user memory.
  */
 #include <asm-generic/errno.h>
 #include <frame/log.h>
@@ -9,6 +9,7 @@
 #include <linux/time.h>
 #include "time/clock.h"
 #include "time/timer.h"
+#include "time/cputime.h"
 #include "process/process.h"
 
 /* CLOCK_REALTIME minus CLOCK_MONOTONIC, ns; atomic. */
@@ -42,20 +43,9 @@ void clock_set_realtime(uint64_t ns)
 /* The CPU clocks of clock_getcpuclockid() and pthread_getcpuclockid(). */
 #define CPUCLOCK_PERTHREAD 4
 #define CPUCLOCK_WHICH(id) ((id)&3)
+#define CPUCLOCK_VIRT 1 /* user time only; PROF and SCHED: all of it */
 #define CPUCLOCK_FD 3 /* dynamic clocks of file descriptors */
 #define CPUCLOCK_PID(id) (~((id) >> 3))
-
-/*
- * When the process (or thread) began, on the monotonic clock: the CPU
- * clocks count from there.  Processes do not record it yet, so the CPU
- * clocks count from boot; with the start time in struct process and
- * struct thread this becomes a field read.
- */
-static uint64_t cpu_clock_start(bool thread)
-{
-	(void)thread;
-	return 0;
-}
 
 bool clock_is_cpu(int clockid)
 {
@@ -71,31 +61,51 @@ bool clock_is_thread_cpu(int clockid)
 }
 
 /*
- * Whether the negative @clockid names an existing CPU clock: of a process
- * (pid 0: the caller's), or of a thread of the caller's process (tid 0:
- * the caller), as Linux allows.
+ * Read the CPU clock @clockid (@ns may be NULL: only check it): of the
+ * caller's process or thread, of a process (pid 0: the caller's), or of
+ * a thread of the caller's process (tid 0: the caller), as Linux allows.
+ * Returns 0, or -EINVAL for a clock of nothing.
  */
-static bool cpu_clock_exists(int clockid)
+static int cpu_clock_read(int clockid, uint64_t *ns)
 {
 	struct thread *self = current_thread(), *t;
-	int pid = CPUCLOCK_PID(clockid);
-	bool found;
+	bool thread = clock_is_thread_cpu(clockid);
+	int pid = clockid < 0 ? CPUCLOCK_PID(clockid) : 0;
+	struct cputime c = { 0, 0 };
+	struct process *p;
+	int err = 0;
 
-	if (CPUCLOCK_WHICH(clockid) >= CPUCLOCK_FD || pid < 0)
-		return false;
-	if (!pid)
-		return true;
-	if (!self)
-		return false;
-	fr_mutex_lock(&process_tree_lock);
-	if (clock_is_thread_cpu(clockid)) {
-		t = thread_find(pid);
-		found = t && t->proc == self->proc;
+	if (clockid < 0 && (CPUCLOCK_WHICH(clockid) >= CPUCLOCK_FD || pid < 0))
+		return -EINVAL;
+	if (!self) { /* the kernel itself: no process, no time */
+		err = pid ? -EINVAL : 0;
+	} else if (!pid) {
+		if (thread)
+			thread_cputime(self, &c);
+		else
+			process_cputime(self->proc, &c);
 	} else {
-		found = process_find(pid) != NULL;
+		fr_mutex_lock(&process_tree_lock);
+		if (thread) {
+			t = thread_find(pid);
+			if (t && t->proc == self->proc)
+				thread_cputime(t, &c);
+			else
+				err = -EINVAL;
+		} else {
+			p = process_find(pid);
+			if (p)
+				process_cputime(p, &c);
+			else
+				err = -EINVAL;
+		}
+		fr_mutex_unlock(&process_tree_lock);
 	}
-	fr_mutex_unlock(&process_tree_lock);
-	return found;
+	if (!err && ns)
+		*ns = clockid < 0 && CPUCLOCK_WHICH(clockid) == CPUCLOCK_VIRT ?
+			      c.user_ns :
+			      cputime_total(&c);
+	return err;
 }
 
 int clock_offset(int clockid, int64_t *off)
@@ -118,11 +128,11 @@ int clock_offset(int clockid, int64_t *off)
 	case CLOCK_THREAD_CPUTIME_ID:
 		break;
 	default:
-		if (clockid >= 0 || !cpu_clock_exists(clockid))
+		if (clockid >= 0 || cpu_clock_read(clockid, NULL))
 			return -EINVAL;
 		break;
 	}
-	*off = -(int64_t)cpu_clock_start(clock_is_thread_cpu(clockid));
+	*off = 0;
 	return 0;
 }
 
@@ -137,6 +147,8 @@ int clock_read(int clockid, uint64_t *ns)
 	uint64_t mono = fr_monotonic_ns();
 	int64_t off;
 
+	if (clock_is_cpu(clockid))
+		return cpu_clock_read(clockid, ns);
 	if (clock_offset(clockid, &off))
 		return -EINVAL;
 	if (clock_is_coarse(clockid)) /* the time of the last tick */

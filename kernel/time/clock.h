@@ -12,9 +12,7 @@
  *     (clock_set_realtime); TAI has no leap-second offset;
  *   CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the CPU clocks
  *     by id (negative ids: any process, a thread of the caller's
- *     process): there is no CPU-time accounting yet, so they count the
- *     time since the process or thread started (see cpu_clock_start() in
- *     clock.c).
+ *     process): the processor time of time/cputime.h.
  * The coarse clocks read the time of the last tick (the monotonic clock
  * rounded down to 1 / FR_TICK_HZ s).  Resolution: the frame's timer
  * resolution (1 ns with a TSC and one-shot timer events) for the
@@ -48,8 +46,9 @@ void clock_setup(void);
 void clock_set_realtime(uint64_t ns);
 
 /*
- * clock_offset - @clockid's value minus the monotonic clock, in ns.
- * Returns 0, or -EINVAL for a clock that does not exist.
+ * clock_offset - @clockid's value minus the monotonic clock, in ns (0 for
+ * the CPU-time clocks, which are no such offset: only clock_read() reads
+ * them).  Returns 0, or -EINVAL for a clock that does not exist.
  */
 int clock_offset(int clockid, int64_t *off) FR_MUST_CHECK;
 

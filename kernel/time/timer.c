@@ -26,6 +26,7 @@ void ktimer_init(struct ktimer *t, ktimer_fn fn, struct fr_task *task)
 	t->fn = fn;
 	t->task = task;
 	t->process = NULL;
+	t->posix = NULL;
 	t->expires_ns = 0;
 	t->pending = false;
 	t->next = NULL;

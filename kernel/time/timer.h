@@ -28,6 +28,7 @@
 struct ktimer;
 struct process;
 struct timerfd_ctx;
+struct posix_timer;
 
 /* What a timer does when it fires; called in IRQ context. */
 typedef void (*ktimer_fn)(struct ktimer *t);
@@ -37,6 +38,7 @@ struct ktimer {
 	struct fr_task *task; /* for fn == NULL, or for fn's own use */
 	struct process *process; /* for fn's own use: a process's timer */
 	struct timerfd_ctx *timerfd; /* for fn's own use: a timerfd's timer */
+	struct posix_timer *posix; /* for fn's own use: a POSIX timer */
 	uint64_t expires_ns;  /* [timer lock] monotonic deadline */
 	bool pending;	      /* [timer lock] queued */
 	bool fired;	      /* atomic: fired since it was last armed */
