@@ -9,7 +9,7 @@
 # "not ok - linux/NAME (exit X, expected Y)" per test; exits 0 if all passed.
 #
 # Environment: KERNEL (kernel image), QEMU (binary), QEMU_TIMEOUT (seconds,
-# default 900), TEST_TIMEOUT (seconds per test inside the guest, default 180),
+# default 1500), TEST_TIMEOUT (seconds per test inside the guest, default 600),
 # KEEP_LOG=1 (keep the console log and print its path), TESTS (only the
 # programs whose name is listed).
 set -uo pipefail
@@ -22,8 +22,8 @@ bindir=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 
 QEMU=${QEMU:-qemu-system-x86_64}
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
-TEST_TIMEOUT=${TEST_TIMEOUT:-180}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-1500}
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 kernel=${KERNEL:-$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}

@@ -28,7 +28,8 @@
 #
 # Environment: B (build dir), ONLY (run only the groups whose name is listed,
 # e.g. ONLY="ktest trellis"), TESTS (run only the regression programs whose
-# name is listed, on both kernels), TIMEOUT (seconds per boot, default 60),
+# name is listed, on both kernels), TIMEOUT (seconds per boot, default 60; a
+# "// timeout: N" line in a program raises it),
 # SMP (CPUs of every Trellis boot but the smp group's own, default 1),
 # SMP_TESTS (the regression programs the smp group boots with -smp 4).
 set -uo pipefail
@@ -147,6 +148,15 @@ if want ktest; then
 fi
 
 # ---- regression programs on Trellis ---------------------------------------
+# program_timeout NAME: the seconds a boot of program NAME may take:
+# "// timeout: N" in its source gives a long program more than TIMEOUT.
+program_timeout() {
+    local limit
+    limit=$(sed -n 's|^// timeout: \([0-9]*\)$|\1|p' \
+            "test/regression/${1#glibc_}.c" 2>/dev/null | head -n 1)
+    echo "${limit:-$TIMEOUT}"
+}
+
 # trellis_programs GROUP CPUS: every regression program as PID 1, with CPUS.
 trellis_programs() {
     local group=$1 cpus=$2 bin name expect log rc got
@@ -157,7 +167,8 @@ trellis_programs() {
         [ -z "$TESTS" ] || [[ " $TESTS " == *" $name "* ]] || continue
         expect=$(cat "$bin.expect" 2>/dev/null || echo 0)
         log=$logdir/$group-$name.log
-        boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name" -smp "$cpus"
+        TIMEOUT=$(program_timeout "$name") boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" \
+            "init=/test/$name" -smp "$cpus"
         rc=$?
         got=$(init_status "$log")
         if panicked "$log"; then
@@ -418,7 +429,7 @@ if want smp; then
         [ -x "$bin" ] || { not_ok "smp4/$name" "no program $bin"; continue; }
         expect=$(cat "$bin.expect" 2>/dev/null || echo 0)
         log=$logdir/smp4-$name.log
-        smp_boot 4 "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name"
+        TIMEOUT=$(program_timeout "$name") smp_boot 4 "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name"
         rc=$?
         got=$(init_status "$log")
         if panicked "$log"; then

@@ -1,3 +1,4 @@
+// timeout: 300
 /* 10,000 fork/exit/wait cycles and 1,000 threads leave no memory behind:
  * the free memory sysinfo() reports (the frame's free-page count on
  * Trellis) is the same before and after, within 64 KiB.  Linux keeps

@@ -1,6 +1,8 @@
+// timeout: 400
 /* No lost wake-ups across CPUs: two threads, pinned to two different CPUs
  * when there are two, hand a token back and forth 100,000 times through a
- * futex word, a pthread condition variable and a pair of pipes.  A lost
+ * futex word and through a pair of pipes, and 10,000 times through a
+ * pthread condition variable (which is made of futexes too).  A lost
  * wake-up leaves both threads asleep: the alarm then ends the program
  * with SIGALRM, and the test fails.  Each thread also checks that it ran
  * on the CPU it was pinned to. */
@@ -17,12 +19,14 @@
 #include "check.h"
 
 #define ROUNDS 100000
+#define CONDVAR_ROUNDS 10000
 #define WATCHDOG_SECONDS 600
 
 enum method { FUTEX, CONDVAR, PIPE };
 
 struct pingpong {
     enum method method;
+    long rounds;
     int cpu[2];            /* each side's CPU, -1: not pinned */
     atomic_int turn;       /* FUTEX: whose turn, 0 or 1 */
     pthread_mutex_t lock;  /* CONDVAR */
@@ -91,7 +95,7 @@ static void *side(void *arg)
 
     if (pin(pp.cpu[me]))
         return (void *)-1L;
-    for (long i = 0; i < ROUNDS; i++) {
+    for (long i = 0; i < pp.rounds; i++) {
         if (exchange(me))
             return (void *)-1L;
         pp.done[me]++;
@@ -101,13 +105,14 @@ static void *side(void *arg)
     return NULL;
 }
 
-static void run(enum method method, const char *name, int ncpus)
+static void run(enum method method, const char *name, long rounds, int ncpus)
 {
     pthread_t t[2];
     void *ret[2] = { NULL, NULL };
 
     memset(&pp, 0, sizeof(pp));
     pp.method = method;
+    pp.rounds = rounds;
     pp.cpu[0] = ncpus >= 2 ? 0 : -1;
     pp.cpu[1] = ncpus >= 2 ? 1 : -1;
     pthread_mutex_init(&pp.lock, NULL);
@@ -121,14 +126,14 @@ static void run(enum method method, const char *name, int ncpus)
     for (int i = 0; i < 2; i++) {
         CHECK(ret[i] == NULL, "%s: side %d failed after %ld rounds (errno %d)", name, i,
               pp.done[i], errno);
-        CHECK(pp.done[i] == ROUNDS, "%s: side %d did %ld rounds", name, i, pp.done[i]);
+        CHECK(pp.done[i] == rounds, "%s: side %d did %ld rounds", name, i, pp.done[i]);
         CHECK(pp.wrong_cpu[i] == 0, "%s: side %d left CPU %d %d times", name, i, pp.cpu[i],
               pp.wrong_cpu[i]);
     }
     if (method == PIPE)
         for (int i = 0; i < 2; i++)
             close(pp.pipes[i][0]), close(pp.pipes[i][1]);
-    printf("%s: %d rounds on CPUs %d and %d\n", name, ROUNDS, pp.cpu[0], pp.cpu[1]);
+    printf("%s: %ld rounds on CPUs %d and %d\n", name, rounds, pp.cpu[0], pp.cpu[1]);
 }
 
 int main(void)
@@ -138,8 +143,8 @@ int main(void)
     alarm(WATCHDOG_SECONDS); /* a lost wake-up ends here, with SIGALRM */
     printf("%d CPUs online\n", ncpus);
     CHECK(ncpus >= 1, "sysconf(_SC_NPROCESSORS_ONLN) = %d", ncpus);
-    run(FUTEX, "futex", ncpus);
-    run(CONDVAR, "condvar", ncpus);
-    run(PIPE, "pipe", ncpus);
+    run(FUTEX, "futex", ROUNDS, ncpus);
+    run(CONDVAR, "condvar", CONDVAR_ROUNDS, ncpus);
+    run(PIPE, "pipe", ROUNDS, ncpus);
     return check_result("pingpong_cpus");
 }
