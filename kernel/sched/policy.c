@@ -171,6 +171,12 @@ int sched_set_affinity(struct fr_task *task, uint64_t mask)
 	return FR_TASK_SCHED_UPDATE(task, set_affinity_locked, &mask);
 }
 
+bool sched_task_runnable(struct fr_task *task)
+{
+	return RD(fr_task_sched_entity(task)->policy_flags) &
+	       (SE_QUEUED | SE_RUNNING);
+}
+
 unsigned sched_task_cpu(struct fr_task *task)
 {
 	int32_t cpu = RD(fr_task_sched_entity(task)->cpu);

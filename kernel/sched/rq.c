@@ -610,6 +610,7 @@ static void set_curr(struct sched_state *st, unsigned cpu,
 	rq->curr = se;
 	nr_running_add(rq, 1);
 	flags_clear(se, SE_RESCHED);
+	flags_set(se, SE_RUNNING);
 	se->exec_start = now;
 	WR(se->cpu, (int32_t)cpu);
 	if (sched_is_rt(se->sched_class)) {
@@ -656,6 +657,7 @@ void sched_put(struct sched_state *st, struct fr_sched_entity *se,
 		rq->curr = NULL;
 		nr_running_add(rq, -1);
 	}
+	flags_clear(se, SE_RUNNING);
 	if (se->policy_flags & SE_RESCHED)
 		flags_clear(se, SE_RESCHED);
 	else
@@ -736,6 +738,7 @@ bool sched_tick(struct sched_state *st, struct fr_sched_entity *se,
 		if (!rq->curr)
 			nr_running_add(rq, 1);
 		rq->curr = se;
+		flags_set(se, SE_RUNNING);
 		se->exec_start = now;
 		WR(se->cpu, (int32_t)cpu);
 		se->deadline = se->sum_exec;

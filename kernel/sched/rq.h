@@ -81,6 +81,7 @@
 #define SE_REPLACE 0x8U	      /* just joined a fair class: place it anew */
 #define SE_YIELD 0x10U	      /* yielded: the others of its class go first */
 #define SE_RESCHED 0x20U      /* the policy asked it to give its CPU up */
+#define SE_RUNNING 0x40U      /* it runs on the CPU in @cpu */
 #define SE_QUEUED_RT 0x100U   /* in which queue it is */
 #define SE_QUEUED_FAIR 0x200U
 #define SE_QUEUED_IDLE 0x400U

@@ -49,6 +49,9 @@ int sched_set_affinity(struct fr_task *task, uint64_t mask);
 /* sched_online_cpus - the CPUs that are up (bit i: CPU i). */
 uint64_t sched_online_cpus(void);
 
+/* sched_task_runnable - whether @task runs or waits for a CPU. */
+bool sched_task_runnable(struct fr_task *task);
+
 /* sched_task_cpu - the CPU @task runs on, is queued for or last ran on. */
 unsigned sched_task_cpu(struct fr_task *task);
 
