@@ -294,14 +294,6 @@ uint64_t sched_fair_slice_ns(const struct sched_state *st,
 	return slice > gran ? slice : gran;
 }
 
-/* The slice of @se in virtual time. */
-static uint64_t vslice(const struct sched_state *st,
-		       const struct fr_sched_entity *se, unsigned cpu)
-{
-	return sched_fair_slice_ns(st, se, cpu) * SCHED_NICE_0_WEIGHT /
-	       (se->weight ? se->weight : SCHED_NICE_0_WEIGHT);
-}
-
 /* Charge the running @se on @cpu with the time since it was last charged. */
 static void account(struct sched_state *st, unsigned cpu,
 		    struct fr_sched_entity *se, uint64_t now)
@@ -342,7 +334,8 @@ static void migrate_vruntime(struct sched_state *st,
 
 /*
  * Place a fair-class @se that joins @cpu's queue: a new task after the
- * others (by one slice, Linux's START_DEBIT); a task that was running
+ * others (by half a latency of its own running time, as Linux's
+ * START_DEBIT, so that new tasks keep their order); a task that was running
  * there keeps its vruntime; any other keeps its lag behind or ahead of
  * its old queue's min_vruntime, but no more than half a latency behind
  * (a sleeper's credit) nor a latency ahead.
@@ -359,7 +352,10 @@ static void place_fair(struct sched_state *st, struct fr_sched_entity *se,
 	update_min_vruntime(q, curr_of(&st->rq[cpu], q));
 	old_min = q->min_vruntime;
 	if (se->policy_flags & SE_NEW) {
-		se->vruntime = q->min_vruntime + vslice(st, se, cpu);
+		se->vruntime = q->min_vruntime +
+			       (uint64_t)latency / 2 * SCHED_NICE_0_WEIGHT /
+				       (se->weight ? se->weight :
+						     SCHED_NICE_0_WEIGHT);
 		flags_clear(se, SE_NEW | SE_REPLACE);
 		return;
 	}
