@@ -8,9 +8,10 @@
  * threads.  The files are the process's, but for what Linux keeps per
  * thread: in task/TID, stat and status show that thread's processor time,
  * state and scheduling (policy, priorities, CPU, allowed CPUs); in PID,
- * the main thread's scheduling and state and the whole process's time.  What is read under process_tree_lock is copied out (a
- * snapshot); the address space is kept alive with a reference while its
- * areas and memory are read.
+ * the main thread's scheduling and state and the whole process's time.
+ * What is read under process_tree_lock is copied out (a snapshot); the
+ * address space is kept alive with a reference while its areas and
+ * memory are read.
  */
 #include <frame/cpu.h>
 #include <frame/heap.h>

@@ -244,10 +244,11 @@ static int show_stat(struct proc_text *t, int pid)
 		uint64_t u = busy ? user / NSEC_PER_TICK * mine / busy : 0;
 		uint64_t sy = busy ? sys / NSEC_PER_TICK * mine / busy : 0;
 		uint64_t up = now / NSEC_PER_TICK;
+		uint64_t idle = up > u + sy ? up - u - sy : 0;
 
 		proc_printf(t, "cpu%u %llu 0 %llu %llu 0 0 0 0 0 0\n", cpu,
 			    (unsigned long long)u, (unsigned long long)sy,
-			    (unsigned long long)(up > u + sy ? up - u - sy : 0));
+			    (unsigned long long)idle);
 	}
 	if (clock_read(CLOCK_REALTIME, &real))
 		real = now;

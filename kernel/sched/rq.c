@@ -109,7 +109,7 @@ void sched_entity_init(struct fr_sched_entity *se,
 		flags = RD(parent->policy_flags) & SE_RESET_ON_FORK;
 	}
 	if (flags & SE_RESET_ON_FORK) {
-		/* as Linux's sched_fork, and the child does not keep the flag */
+		/* as Linux's sched_fork; the child does not keep the flag */
 		if (sched_is_rt(cls)) {
 			cls = SCHED_NORMAL;
 			prio = 0;
@@ -399,7 +399,8 @@ static int rt_rank(const struct sched_rq *rq)
 static unsigned least(const struct sched_state *st, uint64_t allowed,
 		      unsigned this_cpu, int last, bool rt, int *key_out)
 {
-	unsigned n = st->ncpus, best = n, start = last >= 0 ? (unsigned)last + 1 : 0;
+	unsigned n = st->ncpus, best = n;
+	unsigned start = last >= 0 ? (unsigned)last + 1 : 0;
 	int best_key = 0;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -626,7 +627,7 @@ struct fr_sched_entity *sched_pick(struct sched_state *st, unsigned cpu,
 
 	sched_loadavg_advance(st, now);
 	if (rq->just_put) {
-		/* it went to sleep: what it was told about its queueing lapses */
+		/* it went to sleep: what it was told about queueing lapses */
 		if (!(rq->just_put->policy_flags & SE_QUEUED))
 			flags_clear(rq->just_put, SE_HEAD | SE_YIELD);
 		rq->just_put = NULL;
@@ -701,7 +702,7 @@ static bool tick_preempts(struct sched_state *st, struct sched_rq *rq,
 
 	if (higher_waits(rq, se)) {
 		if (sched_is_rt(se->sched_class))
-			flags_set(se, SE_HEAD); /* preempted: first of its kind */
+			flags_set(se, SE_HEAD); /* preempted: stays first */
 		return true;
 	}
 	if (se->sched_class == SCHED_FIFO)
@@ -730,7 +731,7 @@ bool sched_tick(struct sched_state *st, struct fr_sched_entity *se,
 
 	sched_loadavg_advance(st, now);
 	if (rq->curr != se) {
-		/* a task that runs without having been picked (the boot task) */
+		/* a task that runs without having been picked (boot's) */
 		if (!rq->curr)
 			nr_running_add(rq, 1);
 		rq->curr = se;

@@ -198,7 +198,8 @@ KTEST(sched_rq, fair_shares_follow_weights)
 	KT_EXPECT(ran[1] > 0);
 	KT_EXPECT(ran[0] * 10 >= ran[1] * 80 && ran[0] * 10 <= ran[1] * 110);
 	if (ran[1])
-		fr_printk("#   nice 0: %u ticks, nice 10: %u\n", ran[0], ran[1]);
+		fr_printk("#   nice 0: %u ticks, nice 10: %u\n", ran[0],
+			  ran[1]);
 }
 
 KTEST(sched_rq, sleepers_do_not_hoard_credit)

@@ -322,7 +322,7 @@ static long attr_from_user(uint64_t u, struct sched_attr *attr)
 too_big:
 	size = sizeof(*attr);
 	if (FR_PUT_USER(size, fr_uaddr(u)))
-		return -E2BIG; /* as Linux: E2BIG even if the size is not told */
+		return -E2BIG; /* as Linux, even if the size is not told */
 	return -E2BIG;
 }
 
