@@ -17,6 +17,7 @@
 #include "futex/futex.h"
 #include "mm/policies.h"
 #include "process/process.h"
+#include "sched/sched.h"
 #include "time/clock.h"
 #include "time/timer.h"
 #include "tty/tty.h"
@@ -46,7 +47,7 @@ static void inject_policies(void)
 {
 	if (fr_inject_page_policy(&buddy_page_policy) ||
 	    fr_inject_heap_policy(&slab_heap_policy) ||
-	    fr_inject_scheduler(&round_robin_policy))
+	    fr_inject_scheduler(&kernel_sched_policy))
 		fr_panic("cannot install the kernel's policies");
 }
 

@@ -166,9 +166,8 @@ static const struct proc_entry *dir_children(const struct proc_entry *e,
 		return proc_pid_entries;
 	}
 	if (e == &proc_tid_dir) {
-		/* the same as the process's, without "task" (the last) */
-		*n = proc_pid_nentries - 1;
-		return proc_pid_entries;
+		*n = proc_tid_nentries;
+		return proc_tid_entries;
 	}
 	*n = e->nchildren;
 	return e->children;

@@ -81,9 +81,12 @@ struct proc_entry {
 	enum proc_numbered numbered;
 };
 
-/* The entries of /proc/PID (and, without "task", of PID/task/TID). */
+/* The entries of /proc/PID, and of PID/task/TID (the same without
+ * "task", the last, but with the thread's stat and status). */
 extern const struct proc_entry proc_pid_entries[];
 extern const size_t proc_pid_nentries;
+extern const struct proc_entry proc_tid_entries[];
+extern const size_t proc_tid_nentries;
 /* The system-wide entries at the root of /proc. */
 extern const struct proc_entry proc_root_entries[];
 extern const size_t proc_root_nentries;

@@ -5,9 +5,13 @@
  * base.c and task_mmu.c.
  *
  * A number names a process by its pid or by the tid of one of its
- * threads.  What is read under process_tree_lock is copied out (a
- * snapshot); the address space is kept alive with a reference while its
- * areas and memory are read.
+ * threads.  The files are the process's, but for what Linux keeps per
+ * thread: in task/TID, stat and status show that thread's processor time,
+ * state and scheduling (policy, priorities, CPU, allowed CPUs); in PID,
+ * the main thread's scheduling and state and the whole process's time.
+ * What is read under process_tree_lock is copied out (a snapshot); the
+ * address space is kept alive with a reference while its areas and
+ * memory are read.
  */
 #include <frame/cpu.h>
 #include <frame/heap.h>
@@ -17,6 +21,7 @@
 #include "fs/file.h"
 #include "fs/procfs.h"
 #include "process/process.h"
+#include "sched/sched.h"
 
 #define NSEC_PER_TICK 10000000ULL /* Linux's USER_HZ is 100 */
 #define KB(pages) ((pages) * (FR_PAGE_SIZE / 1024))
@@ -335,6 +340,10 @@ struct pid_snap {
 	int ngroups;
 	struct rlimit64 rss, sigpending;
 	struct mm *mm; /* referenced, or NULL */
+	/* of the thread shown (the main one for the process) */
+	struct sched_params sched;
+	unsigned cpu;
+	uint64_t cpus_allowed;
 };
 
 static void snap_signals(struct process *p, struct pid_snap *s)
@@ -384,11 +393,32 @@ static void snap_cred(struct process *p, struct pid_snap *s)
 	process_attrs_cred_unlock(&p->attrs);
 }
 
-/* Take what the files show of process @pid; -ESRCH when it is gone. */
-static int snap_take(int pid, struct pid_snap *s)
+/*
+ * The thread whose state and scheduling the files show: thread @num in
+ * a thread's directory, else the main thread (the first one left when it
+ * has ended), or NULL for a zombie.  process_tree_lock held.
+ */
+static struct thread *shown_thread(struct process *p, int num, bool thread)
+{
+	struct thread *t = thread ? thread_find(num) : NULL;
+
+	if (t && t->proc == p)
+		return t;
+	for (t = p->threads; t; t = t->next_in_process)
+		if (t->tid == p->pid)
+			return t;
+	return p->threads;
+}
+
+/*
+ * Take what the files show of process @pid (of its thread @pid with
+ * @thread); -ESRCH when it is gone.
+ */
+static int snap_take_of(int pid, bool thread, struct pid_snap *s)
 {
 	struct process *p;
 	struct cputime c;
+	struct thread *shown;
 
 	memset(s, 0, sizeof(*s));
 	fr_mutex_lock(&process_tree_lock);
@@ -406,14 +436,22 @@ static int snap_take(int pid, struct pid_snap *s)
 	s->zombie = p->state == PROCESS_ZOMBIE;
 	s->did_exec = p->did_exec;
 	s->exit_code = s->zombie ? p->exit_status : 0;
+	shown = shown_thread(p, pid, thread);
 	if (s->zombie)
 		s->state = 'Z';
 	else if (p->stopped)
 		s->state = 'T';
-	else if (p == current_process())
+	else if (shown && sched_task_runnable(shown->task))
 		s->state = 'R';
 	else
 		s->state = 'S';
+	if (shown) {
+		sched_get_params(shown->task, &s->sched);
+		s->cpu = sched_task_cpu(shown->task);
+		s->cpus_allowed = sched_get_affinity(shown->task);
+	} else {
+		s->cpus_allowed = sched_online_cpus();
+	}
 	memcpy(s->comm, p->comm, sizeof(s->comm));
 	s->comm[sizeof(s->comm) - 1] = '\0';
 	s->start_ns = p->start_ns;
@@ -421,9 +459,13 @@ static int snap_take(int pid, struct pid_snap *s)
 	s->fd_slots = p->files ? p->files->size : 0;
 	s->umask = process_attrs_umask(&p->attrs);
 	s->no_new_privs = process_attrs_get(&p->attrs, PROCESS_NO_NEW_PRIVS);
-	process_cputime(p, &c);
-	s->utime = c.user_ns;
-	s->stime = c.sys_ns;
+	if (thread && shown) {
+		fr_task_cpu_time(shown->task, &s->utime, &s->stime);
+	} else {
+		process_cputime(p, &c);
+		s->utime = c.user_ns;
+		s->stime = c.sys_ns;
+	}
 	process_attrs_children_time(&p->attrs, &s->cutime, &s->cstime);
 	if (process_attrs_rlimit(&p->attrs, RLIMIT_RSS, &s->rss))
 		s->rss.rlim_cur = RLIM64_INFINITY;
@@ -433,6 +475,11 @@ static int snap_take(int pid, struct pid_snap *s)
 	snap_cred(p, s);
 	fr_mutex_unlock(&process_tree_lock);
 	return 0;
+}
+
+static int snap_take(int pid, struct pid_snap *s)
+{
+	return snap_take_of(pid, false, s);
 }
 
 static void snap_release(struct pid_snap *s)
@@ -476,14 +523,25 @@ static uint64_t ticks(uint64_t ns)
 	return ns / NSEC_PER_TICK;
 }
 
-static int show_stat(struct proc_text *t, int pid)
+/*
+ * Linux's "priority" of a task (prio - MAX_RT_PRIO): 20 + nice for the
+ * other classes, -1 - priority for real time.
+ */
+static int stat_priority(const struct sched_params *p)
+{
+	if (p->policy == SCHED_FIFO || p->policy == SCHED_RR)
+		return -1 - (int)p->rt_priority;
+	return 20 + p->nice;
+}
+
+static int show_stat_of(struct proc_text *t, int pid, bool thread)
 {
 	struct pid_snap s;
 	struct vm_sizes z = { 0 };
 	const struct vm_layout *l = NULL;
 	uint64_t rss = 0;
 	unsigned flags = PF_RANDOMIZE;
-	int err = snap_take(pid, &s);
+	int err = snap_take_of(pid, thread, &s);
 
 	if (err)
 		return err;
@@ -498,11 +556,12 @@ static int show_stat(struct proc_text *t, int pid)
 		flags |= PF_FORKNOEXEC;
 	proc_printf(t, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 ", pid, s.comm,
 		    s.state, s.ppid, s.pgid, s.sid, flags);
-	proc_printf(t, "%llu %llu %llu %llu 20 0 %d 0 %llu ",
+	proc_printf(t, "%llu %llu %llu %llu %d %d %d 0 %llu ",
 		    (unsigned long long)ticks(s.utime),
 		    (unsigned long long)ticks(s.stime),
 		    (unsigned long long)ticks(s.cutime),
-		    (unsigned long long)ticks(s.cstime), s.threads,
+		    (unsigned long long)ticks(s.cstime),
+		    stat_priority(&s.sched), s.sched.nice, s.threads,
 		    (unsigned long long)ticks(s.start_ns));
 	proc_printf(t, "%llu %llu %llu ",
 		    (unsigned long long)(z.total * FR_PAGE_SIZE),
@@ -513,14 +572,14 @@ static int show_stat(struct proc_text *t, int pid)
 		    (unsigned long long)(l ? l->end_code : 0),
 		    (unsigned long long)(l ? l->start_stack : 0));
 	/* the obsolete signal fields: decimal, the first 31 signals */
-	proc_printf(t, "%llu %llu %llu %llu %d 0 0 %d %u 0 0 0 0 0",
+	proc_printf(t, "%llu %llu %llu %llu %d 0 0 %d %u %u %u 0 0 0",
 		    (unsigned long long)((s.sig_pending | s.sig_shared) &
 					 0x7fffffffULL),
 		    (unsigned long long)(s.sig_blocked & 0x7fffffffULL),
 		    (unsigned long long)(s.sig_ignored & 0x7fffffffULL),
 		    (unsigned long long)(s.sig_caught & 0x7fffffffULL),
 		    s.state == 'R' || s.state == 'Z' ? 0 : 1, s.exit_signal,
-		    fr_cpu_id());
+		    s.cpu, s.sched.rt_priority, s.sched.policy);
 	if (l)
 		proc_printf(t, " %llu %llu %llu %llu %llu %llu %llu",
 			    (unsigned long long)l->start_data,
@@ -535,6 +594,16 @@ static int show_stat(struct proc_text *t, int pid)
 	proc_printf(t, " %d\n", s.exit_code);
 	snap_release(&s);
 	return 0;
+}
+
+static int show_stat(struct proc_text *t, int pid)
+{
+	return show_stat_of(t, pid, false);
+}
+
+static int show_task_stat(struct proc_text *t, int tid)
+{
+	return show_stat_of(t, tid, true);
 }
 
 static int show_statm(struct proc_text *t, int pid)
@@ -592,11 +661,50 @@ static void put_kb(struct proc_text *t, const char *name, uint64_t pages)
 		    (unsigned long long)KB(pages));
 }
 
-static int show_status(struct proc_text *t, int pid)
+/*
+ * A CPU mask as Linux's "%*pb" prints it for @nbits CPUs: hexadecimal in
+ * groups of 32 bits separated by commas, the first one only as wide as
+ * its bits need.
+ */
+static void put_cpu_mask(struct proc_text *t, uint64_t mask, unsigned nbits)
+{
+	unsigned chunk = nbits % 32 ? nbits % 32 : 32;
+
+	for (int at = (int)FR_ALIGN_UP(nbits, 32) - 32; at >= 0; at -= 32) {
+		uint64_t bits = (mask >> at) & ((1ULL << chunk) - 1);
+
+		proc_printf(t, "%s%0*llx", at + 32 < (int)nbits ? "," : "",
+			    (int)(chunk + 3) / 4, (unsigned long long)bits);
+		chunk = 32;
+	}
+}
+
+/* A CPU mask as Linux's "%*pbl": ranges such as 0-2,5. */
+static void put_cpu_list(struct proc_text *t, uint64_t mask, unsigned nbits)
+{
+	bool first = true;
+
+	for (unsigned c = 0; c < nbits; c++) {
+		unsigned end = c;
+
+		if (!((mask >> c) & 1))
+			continue;
+		while (end + 1 < nbits && ((mask >> (end + 1)) & 1))
+			end++;
+		if (end > c)
+			proc_printf(t, "%s%u-%u", first ? "" : ",", c, end);
+		else
+			proc_printf(t, "%s%u", first ? "" : ",", c);
+		first = false;
+		c = end;
+	}
+}
+
+static int show_status_of(struct proc_text *t, int pid, bool thread)
 {
 	struct pid_snap s;
 	unsigned cpus = fr_cpu_count();
-	int err = snap_take(pid, &s);
+	int err = snap_take_of(pid, thread, &s);
 
 	if (err)
 		return err;
@@ -659,13 +767,13 @@ static int show_status(struct proc_text *t, int pid)
 		    s.no_new_privs ? 1 : 0);
 	proc_puts(t, "Speculation_Store_Bypass:\tthread vulnerable\n"
 		     "SpeculationIndirectBranch:\tconditional enabled\n");
-	proc_printf(t, "Cpus_allowed:\t%llx\n",
-		    (unsigned long long)(cpus >= 64 ? ~0ULL :
-						      (1ULL << cpus) - 1));
-	if (cpus > 1)
-		proc_printf(t, "Cpus_allowed_list:\t0-%u\n", cpus - 1);
-	else
-		proc_puts(t, "Cpus_allowed_list:\t0\n");
+	if (cpus > 64)
+		cpus = 64;
+	proc_puts(t, "Cpus_allowed:\t");
+	put_cpu_mask(t, s.cpus_allowed, cpus);
+	proc_puts(t, "\nCpus_allowed_list:\t");
+	put_cpu_list(t, s.cpus_allowed, cpus);
+	proc_puts(t, "\n");
 	proc_puts(t, "Mems_allowed:\t");
 	for (int i = 0; i < 31; i++)
 		proc_puts(t, "00000000,");
@@ -674,6 +782,16 @@ static int show_status(struct proc_text *t, int pid)
 		     "nonvoluntary_ctxt_switches:\t0\n");
 	snap_release(&s);
 	return 0;
+}
+
+static int show_status(struct proc_text *t, int pid)
+{
+	return show_status_of(t, pid, false);
+}
+
+static int show_task_status(struct proc_text *t, int tid)
+{
+	return show_status_of(t, tid, true);
 }
 
 static int show_comm(struct proc_text *t, int pid)
@@ -934,3 +1052,30 @@ const struct proc_entry proc_pid_entries[] = {
 };
 
 const size_t proc_pid_nentries = FR_ARRAY_SIZE(proc_pid_entries);
+
+/* The same but "task", with the thread's stat and status. */
+const struct proc_entry proc_tid_entries[] = {
+	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
+	{ .name = "comm", .mode = S_IFREG | 0644, .show = show_comm },
+	{ .name = "cwd",
+	  .mode = S_IFLNK | 0777,
+	  .readlink = cwd_readlink,
+	  .magic = PROC_MAGIC_CWD },
+	{ .name = "environ", .mode = S_IFREG | 0400, .show = show_environ },
+	{ .name = "exe",
+	  .mode = S_IFLNK | 0777,
+	  .readlink = exe_readlink,
+	  .magic = PROC_MAGIC_EXE },
+	{ .name = "fd", .mode = S_IFDIR | 0500, .numbered = PROC_NUM_FDS },
+	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
+	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "root",
+	  .mode = S_IFLNK | 0777,
+	  .readlink = root_readlink,
+	  .magic = PROC_MAGIC_ROOT },
+	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_task_stat },
+	{ .name = "statm", .mode = S_IFREG | 0444, .show = show_statm },
+	{ .name = "status", .mode = S_IFREG | 0444, .show = show_task_status },
+};
+
+const size_t proc_tid_nentries = FR_ARRAY_SIZE(proc_tid_entries);

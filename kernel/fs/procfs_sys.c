@@ -4,9 +4,10 @@
  * mounts (also /proc/PID/mounts), the self and thread-self links and
  * sys/kernel/{ostype,osrelease,hostname,pid_max}.
  *
- * The figures Trellis does not keep are 0 (load averages, context
- * switches, interrupts, the page cache, which it does not have: tmpfs
- * pages are shown as Shmem and Cached as in Linux).
+ * The figures Trellis does not keep are 0 (context switches,
+ * interrupts, the page cache, which it does not have: tmpfs pages are
+ * shown as Shmem and Cached as in Linux).  The load averages and the
+ * runnable tasks come from the scheduling policy (sched/sched.h).
  */
 #include <frame/boot.h>
 #include <frame/cpu.h>
@@ -21,6 +22,7 @@
 #include "fs/internal.h"
 #include "fs/procfs.h"
 #include "process/process.h"
+#include "sched/sched.h"
 #include "time/clock.h"
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -35,6 +37,12 @@
 #define PID_MAX 32768
 /* Linux x86-64's vmalloc area, in kB */
 #define VMALLOC_TOTAL_KB 34359738367ULL
+
+/* Linux's fixed point of the load averages, and the half hundredth
+ * added before they are printed. */
+#define LOADAVG_SHIFT 11
+#define LOADAVG_ONE (1ULL << LOADAVG_SHIFT)
+#define LOADAVG_ROUND (LOADAVG_ONE / 200)
 
 /* ---- shared figures ---- */
 
@@ -208,35 +216,45 @@ static int show_cpuinfo(struct proc_text *t, int pid)
 
 static int show_stat(struct proc_text *t, int pid)
 {
-	uint64_t user, sys, now = fr_monotonic_ns(), real = 0;
-	unsigned n = fr_cpu_count(), threads;
+	uint64_t user, sys, now = fr_monotonic_ns(), real = 0, busy = 0;
+	uint64_t avg[3];
+	unsigned n = fr_cpu_count(), threads, running;
 	uint64_t total_idle, anon;
 
 	cpu_busy(&user, &sys);
 	process_totals(&threads, &anon);
+	sched_loadavg(avg, &running);
 	total_idle = now * n > user + sys ? now * n - user - sys : 0;
 	proc_printf(t, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n",
 		    (unsigned long long)(user / NSEC_PER_TICK),
 		    (unsigned long long)(sys / NSEC_PER_TICK),
 		    (unsigned long long)(total_idle / NSEC_PER_TICK));
+	for (unsigned cpu = 0; cpu < n; cpu++)
+		busy += sched_cpu_busy_ns(cpu) / NSEC_PER_TICK;
 	for (unsigned cpu = 0; cpu < n; cpu++) {
-		/* the busy time is not kept per processor: all on cpu0 */
-		uint64_t idle = cpu ? now :
-			       now > user + sys ? now - user - sys :
-						  0;
+		/*
+		 * Each processor's share of the time tasks ran, split between
+		 * user and system time as the whole is (which is all that is
+		 * kept), the rest idle; in ticks.
+		 */
+		uint64_t mine = sched_cpu_busy_ns(cpu) / NSEC_PER_TICK;
+		uint64_t u = busy ? user / NSEC_PER_TICK * mine / busy : 0;
+		uint64_t sy = busy ? sys / NSEC_PER_TICK * mine / busy : 0;
+		uint64_t up = now / NSEC_PER_TICK;
+		uint64_t idle = up > u + sy ? up - u - sy : 0;
 
 		proc_printf(t, "cpu%u %llu 0 %llu %llu 0 0 0 0 0 0\n", cpu,
-			    (unsigned long long)(cpu ? 0 : user / NSEC_PER_TICK),
-			    (unsigned long long)(cpu ? 0 : sys / NSEC_PER_TICK),
-			    (unsigned long long)(idle / NSEC_PER_TICK));
+			    (unsigned long long)u, (unsigned long long)sy,
+			    (unsigned long long)idle);
 	}
 	if (clock_read(CLOCK_REALTIME, &real))
 		real = now;
 	proc_printf(t, "intr 0\nctxt 0\nbtime %llu\nprocesses %d\n",
 		    (unsigned long long)((real - now) / NSEC_PER_SEC),
 		    process_last_pid());
-	proc_puts(t, "procs_running 1\nprocs_blocked 0\n"
-		     "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
+	proc_printf(t, "procs_running %u\nprocs_blocked 0\n"
+		       "softirq 0 0 0 0 0 0 0 0 0 0 0\n",
+		    running ? running : 1);
 	return 0;
 }
 
@@ -255,14 +273,27 @@ static int show_uptime(struct proc_text *t, int pid)
 	return 0;
 }
 
+/*
+ * As Linux's loadavg_proc_show(): the averages rounded to hundredths, the
+ * tasks runnable now over all threads, the last pid given.
+ */
 static int show_loadavg(struct proc_text *t, int pid)
 {
-	unsigned threads;
-	uint64_t anon;
+	uint64_t avg[3], anon;
+	unsigned threads, running;
 
 	process_totals(&threads, &anon);
-	/* no load averages are kept; the caller is the one running */
-	proc_printf(t, "0.00 0.00 0.00 1/%u %d\n", threads,
+	sched_loadavg(avg, &running);
+	for (int i = 0; i < 3; i++) {
+		uint64_t a = avg[i] + LOADAVG_ROUND;
+
+		proc_printf(t, "%llu.%02llu ",
+			    (unsigned long long)(a >> LOADAVG_SHIFT),
+			    (unsigned long long)(((a & (LOADAVG_ONE - 1)) *
+						  100) >> LOADAVG_SHIFT));
+	}
+	/* the reader itself runs */
+	proc_printf(t, "%u/%u %d\n", running ? running : 1, threads,
 		    process_last_pid());
 	return 0;
 }

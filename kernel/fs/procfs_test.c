@@ -99,9 +99,25 @@ KTEST(procfs, tables)
 	}
 	for (size_t i = 0; i < proc_pid_nentries; i++)
 		KT_EXPECT(entry_ok(&proc_pid_entries[i]));
-	/* the threads' directories leave out the last entry, "task" */
+	/* the threads' directories have the same entries in the same order
+	 * but the last, "task" */
 	KT_EXPECT(!strcmp(proc_pid_entries[proc_pid_nentries - 1].name,
 			  "task"));
 	KT_EXPECT_EQ(proc_pid_entries[proc_pid_nentries - 1].numbered,
 		     PROC_NUM_TASKS);
+	KT_ASSERT_EQ(proc_tid_nentries, proc_pid_nentries - 1);
+	for (size_t i = 0; i < proc_tid_nentries; i++) {
+		const struct proc_entry *a = &proc_pid_entries[i];
+		const struct proc_entry *b = &proc_tid_entries[i];
+
+		KT_EXPECT(entry_ok(b));
+		KT_EXPECT(!strcmp(a->name, b->name));
+		KT_EXPECT_EQ(a->mode, b->mode);
+		KT_EXPECT_EQ(a->numbered, b->numbered);
+		KT_EXPECT_EQ(a->magic, b->magic);
+		KT_EXPECT(a->readlink == b->readlink);
+		/* only stat and status are the thread's own */
+		if (strcmp(a->name, "stat") && strcmp(a->name, "status"))
+			KT_EXPECT(a->show == b->show);
+	}
 }

@@ -1,9 +1,9 @@
 /*
  * Process and thread identity and lifetime: exit, exit_group, getpid,
- * gettid, getppid, set_tid_address, arch_prctl, sched_yield, process
- * groups and sessions.  The ids of the credentials are in identity.c.
+ * gettid, getppid, set_tid_address, arch_prctl, process groups and
+ * sessions.  The ids of the credentials are in identity.c; sched_yield is
+ * with the scheduling calls in sched.c.
  */
-#include <frame/task.h>
 #include <asm/prctl.h>
 #include "syscall/syscall.h"
 #include "process/process.h"
@@ -45,12 +45,6 @@ long sys_set_tid_address(const struct syscall_args *a)
 
 	t->clear_child_tid = a->arg[0];
 	return t->tid;
-}
-
-long sys_sched_yield(const struct syscall_args *a)
-{
-	fr_task_yield();
-	return 0;
 }
 
 long sys_arch_prctl(const struct syscall_args *a)

@@ -197,6 +197,17 @@ enum fr_user_return fr_user_mode_execute(struct fr_user_context *ctx,
 			sti();
 			return FR_USER_EVENT;
 		}
+		/*
+		 * A reschedule asked for while in the kernel (a wake-up that
+		 * preempts, a task's CPUs or priority changed) happens before
+		 * the user code goes on, as Linux does on its way out.  One
+		 * asked for later comes as an interrupt in user mode.
+		 */
+		if (__atomic_load_n(&cpu->need_resched, __ATOMIC_ACQUIRE)) {
+			sti();
+			fr_task_yield();
+			continue;
+		}
 		if (cpu->fs_base_loaded != r->fs_base) {
 			if (!canonical_user(r->fs_base))
 				r->fs_base = 0;
