@@ -1,3 +1,4 @@
+// timeout: 300
 /* epoll under load: 4 worker threads serve 32 pipe pairs for 4 client
  * threads, each message (a pair and a sequence number) answered on the
  * pair's reply pipe.  First the workers share one epoll set and re-arm
