@@ -77,6 +77,35 @@ $(B)/frame/%.S.o: frame/%.S $(UAPI_STAMP)
 	@echo "  AS      $<"
 	@$(CC) $(FRAME_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
+# The vDSO (frame/arch/x86_64/vdso/): user-mode code built as a shared
+# object of its own and embedded in the frame (vdso_image.S).  It must
+# need no relocation: nothing relocates it when it is mapped.
+VDSO_DIR := frame/arch/$(ARCH)/vdso
+VDSO_SO := $(B)/vdso/vdso.so
+VDSO_CFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
+	-I frame/core -I frame/arch/$(ARCH) -I $(UAPI) -fvisibility=hidden \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
+	-mno-sse -mno-mmx -mno-avx -mno-80387 \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
+	-MMD -MP
+VDSO_LDFLAGS := -shared -nostdlib -Wl,-T,$(VDSO_DIR)/vdso.lds -Wl,--hash-style=both \
+	-Wl,-soname=linux-vdso.so.1 -Wl,--no-undefined -Wl,--build-id=none \
+	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
+
+$(B)/vdso/%.c.o: $(VDSO_DIR)/%.c $(UAPI_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< [vdso]"
+	@$(CC) $(VDSO_CFLAGS) -c $< -o $@
+
+$(VDSO_SO): $(patsubst $(VDSO_DIR)/%.c,$(B)/vdso/%.c.o,$(wildcard $(VDSO_DIR)/*.c)) $(VDSO_DIR)/vdso.lds
+	@echo "  LD      $@"
+	@$(CC) $(VDSO_LDFLAGS) -o $@ $(filter %.o,$^)
+	@LC_ALL=C readelf -r $@ | grep -q 'There are no relocations' || \
+		{ echo "vdso: $@ needs relocations"; readelf -r $@; rm -f $@; exit 1; }
+
+$(B)/frame/arch/$(ARCH)/vdso_image.S.o: $(VDSO_SO)
+$(B)/frame/arch/$(ARCH)/vdso_image.S.o: FRAME_CFLAGS += -DVDSO_SO='"$(VDSO_SO)"'
+
 $(B)/libs/%.c.o: libs/%.c $(UAPI_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"

@@ -18,6 +18,7 @@
 #include "mm/policies.h"
 #include "process/process.h"
 #include "sched/sched.h"
+#include "time/clock.h"
 #include "time/timer.h"
 #include "tty/tty.h"
 
@@ -33,6 +34,7 @@ static bool kernel_param(const char *w)
 	static const char *const known[] = {
 		"console=", "quiet", "panic=", "loglevel=", "earlyprintk=",
 		"root=", "rw", "ro", "nokaslr", "noapic", "acpi=",
+		"notsc", "nolapic_timer",
 	};
 
 	for (size_t i = 0; i < FR_ARRAY_SIZE(known); i++)
@@ -58,6 +60,7 @@ void trellis_main(void)
 
 	inject_policies();
 	ktimer_setup(NULL); /* the tick hook; no other service uses it */
+	clock_setup();
 	futex_setup();
 	fr_printk("Trellis 0.1 (x86_64), a framekernel\n");
 

@@ -3,12 +3,13 @@
 #
 # Linux side of the differential regression harness. Every executable
 # BINDIR/NAME (with its expected exit status in BINDIR/NAME.expect, default 0)
-# is run inside a real Linux kernel (the newest /boot/vmlinuz-*) under QEMU,
+# is run inside a real Linux kernel (the newest /boot/vmlinuz-*) under QEMU
+# with two CPUs,
 # from a busybox initramfs. Prints "ok - linux/NAME" or
 # "not ok - linux/NAME (exit X, expected Y)" per test; exits 0 if all passed.
 #
 # Environment: KERNEL (kernel image), QEMU (binary), QEMU_TIMEOUT (seconds,
-# default 120), TEST_TIMEOUT (seconds per test inside the guest, default 30),
+# default 1500), TEST_TIMEOUT (seconds per test inside the guest, default 600),
 # KEEP_LOG=1 (keep the console log and print its path), TESTS (only the
 # programs whose name is listed).
 set -uo pipefail
@@ -21,8 +22,8 @@ bindir=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 
 QEMU=${QEMU:-qemu-system-x86_64}
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
-TEST_TIMEOUT=${TEST_TIMEOUT:-30}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-1500}
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 kernel=${KERNEL:-$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
@@ -108,7 +109,7 @@ chmod 755 "$root/init"
 
 log=$tmp/console.log
 start=$(date +%s)
-timeout "$QEMU_TIMEOUT" "$QEMU" -m 512M -smp 1 -nic none -nographic -monitor none -no-reboot \
+timeout "$QEMU_TIMEOUT" "$QEMU" -m 512M -smp 2 -nic none -nographic -monitor none -no-reboot \
     -kernel "$kernel" -initrd "$tmp/initrd.cpio" \
     -append 'console=ttyS0 quiet panic=-1' </dev/null >"$log" 2>&1
 qrc=$?

@@ -9,8 +9,10 @@
 #                    frame API contract, TCB figures (tools/checks.mk)
 #   KTESTs           the unit tests inside the kernel (boot with "ktest")
 #   trellis/NAME     each regression program as PID 1 on Trellis
+#   trellis-smp2/NAME  the same with two CPUs
 #   linux/NAME       the same programs on the Debian Linux kernel (oracle)
-#   boot/...         PID 1's arguments and reboot(2) power-off, against Linux
+#   boot/...         PID 1's arguments and reboot(2) power-off, against Linux;
+#                    the time fallbacks (notsc, nolapic_timer)
 #   interactive/...  a scripted session on the system `make run` boots
 #                    (tools/interactive.exp: shell, /proc, vi, ^C, job
 #                    control, poweroff)
@@ -26,7 +28,8 @@
 #
 # Environment: B (build dir), ONLY (run only the groups whose name is listed,
 # e.g. ONLY="ktest trellis"), TESTS (run only the regression programs whose
-# name is listed, on both kernels), TIMEOUT (seconds per boot, default 60),
+# name is listed, on both kernels), TIMEOUT (seconds per boot, default 60; a
+# "// timeout: N" line in a program raises it),
 # SMP (CPUs of every Trellis boot but the smp group's own, default 1),
 # SMP_TESTS (the regression programs the smp group boots with -smp 4).
 set -uo pipefail
@@ -36,7 +39,7 @@ ONLY=${ONLY:-}
 export TESTS=${TESTS:-}
 TIMEOUT=${TIMEOUT:-60}
 SMP=${SMP:-1}
-SMP_TESTS=${SMP_TESTS:-hello threads futex_threads fork_wait mm_mprotect leak_cycles}
+SMP_TESTS=${SMP_TESTS:-hello threads futex_threads fork_wait mm_mprotect leak_cycles epoll_pipes pingpong_cpus}
 QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_FLAGS=(-m 512M -smp "$SMP" -nic none -no-reboot -display none -monitor none -serial stdio
             -device isa-debug-exit,iobase=0xf4,iosize=4)
@@ -56,11 +59,12 @@ not_ok() {
 }
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
-# boot LOG KERNEL INITRD APPEND -> QEMU's exit status; console in LOG.
+# boot LOG KERNEL INITRD APPEND [QEMU FLAGS...] -> QEMU's exit status;
+# console in LOG.
 # With isa-debug-exit, a guest power-off with code C exits QEMU with 2C+1.
 boot() {
     local log=$1 kernel=$2 initrd=$3 append=$4
-    timeout "$TIMEOUT" "$QEMU" "${QEMU_FLAGS[@]}" -kernel "$kernel" \
+    timeout "$TIMEOUT" "$QEMU" "${QEMU_FLAGS[@]}" "${@:5}" -kernel "$kernel" \
         -initrd "$initrd" -append "console=ttyS0 $append" </dev/null 2>&1 |
         tr -d '\r' >"$log"
     return "${PIPESTATUS[0]}"
@@ -144,30 +148,45 @@ if want ktest; then
 fi
 
 # ---- regression programs on Trellis ---------------------------------------
-if want trellis; then
+# program_timeout NAME: the seconds a boot of program NAME may take:
+# "// timeout: N" in its source gives a long program more than TIMEOUT.
+program_timeout() {
+    local limit
+    limit=$(sed -n 's|^// timeout: \([0-9]*\)$|\1|p' \
+            "test/regression/${1#glibc_}.c" 2>/dev/null | head -n 1)
+    echo "${limit:-$TIMEOUT}"
+}
+
+# trellis_programs GROUP CPUS: every regression program as PID 1, with CPUS.
+trellis_programs() {
+    local group=$1 cpus=$2 bin name expect log rc got
     for bin in "$B"/regress/*; do
         case "$bin" in *.expect|*/.stamp) continue ;; esac
         [ -x "$bin" ] || continue
         name=$(basename "$bin")
         [ -z "$TESTS" ] || [[ " $TESTS " == *" $name "* ]] || continue
         expect=$(cat "$bin.expect" 2>/dev/null || echo 0)
-        log=$logdir/trellis-$name.log
-        boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name"
+        log=$logdir/$group-$name.log
+        TIMEOUT=$(program_timeout "$name") boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" \
+            "init=/test/$name" -smp "$cpus"
         rc=$?
         got=$(init_status "$log")
         if panicked "$log"; then
-            not_ok "trellis/$name" "kernel panic" "$log"
+            not_ok "$group/$name" "kernel panic" "$log"
         elif [ -z "$got" ]; then
-            not_ok "trellis/$name" "no exit status: hang or crash (qemu exit $rc)" "$log"
+            not_ok "$group/$name" "no exit status: hang or crash (qemu exit $rc)" "$log"
         elif [ "$got" != "$expect" ]; then
-            not_ok "trellis/$name" "exit $got, expected $expect" "$log"
+            not_ok "$group/$name" "exit $got, expected $expect" "$log"
         elif [ "$rc" != $(( ((got & 255) * 2 + 1) & 255 )) ]; then
-            not_ok "trellis/$name" "qemu exit $rc does not carry status $got" "$log"
+            not_ok "$group/$name" "qemu exit $rc does not carry status $got" "$log"
         else
-            ok "trellis/$name"
+            ok "$group/$name"
         fi
     done
-fi
+}
+want trellis && trellis_programs trellis "$SMP"
+# the same programs with two CPUs (issue 7: -smp 1 and -smp 2)
+want trellis-smp2 && [ "$SMP" != 2 ] && trellis_programs trellis-smp2 2
 
 # ---- the same programs on Linux --------------------------------------------
 if want linux; then
@@ -213,6 +232,32 @@ if want boot; then
     else
         ok "boot/reboot-poweroff"
     fi
+fi
+
+# ---- the time fallbacks: the tick count as the clock, the PIT as the tick --
+# Without a TSC clock ("notsc") the vDSO makes system calls and the local
+# APIC timers tick periodically; without APIC timers ("nolapic_timer") the
+# PIT is the boot CPU's tick and timer events come at ticks.  The programs
+# check values and lower bounds only, so they pass in every mode.
+if want boot; then
+    while read -r params prog want_line; do
+        name=time-fallback-${params// /-}
+        log=$logdir/$name.log
+        boot "$log" "$B/trellis.elf" "$B/initramfs.cpio" "$params init=/test/$prog"
+        rc=$?
+        if panicked "$log"; then
+            not_ok "boot/$name" "kernel panic" "$log"
+        elif ! grep -q "$want_line" "$log"; then
+            not_ok "boot/$name" "no '$want_line' line" "$log"
+        elif [ "$(init_status "$log")" != 0 ]; then
+            not_ok "boot/$name" "$prog failed (qemu exit $rc)" "$log"
+        else
+            ok "boot/$name"
+        fi
+    done <<'FALLBACKS'
+notsc time_vdso ^tsc: not used (notsc)
+nolapic_timer time_sleep ^timer: the PIT's 100 Hz tick
+FALLBACKS
 fi
 
 # ---- a corrupt initramfs: an error on the console, never a panic ----------
@@ -384,7 +429,7 @@ if want smp; then
         [ -x "$bin" ] || { not_ok "smp4/$name" "no program $bin"; continue; }
         expect=$(cat "$bin.expect" 2>/dev/null || echo 0)
         log=$logdir/smp4-$name.log
-        smp_boot 4 "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name"
+        TIMEOUT=$(program_timeout "$name") smp_boot 4 "$log" "$B/trellis.elf" "$B/initramfs.cpio" "init=/test/$name"
         rc=$?
         got=$(init_status "$log")
         if panicked "$log"; then

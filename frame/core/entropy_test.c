@@ -45,8 +45,9 @@ KTEST(entropy, balanced_bits)
 }
 
 /* A task that spins in the kernel for a few ticks is charged system
- * time, in whole ticks, and no user time. */
-KTEST(task, cpu_time_sampled)
+ * time for it (the clock it is measured by may be the tick count), and
+ * no user time. */
+KTEST(task, cpu_time_in_kernel)
 {
 	const uint64_t tick = 1000000000ULL / FR_TICK_HZ;
 	uint64_t user0, sys0, user1, sys1, start = fr_ticks();
@@ -56,6 +57,5 @@ KTEST(task, cpu_time_sampled)
 		;
 	fr_task_cpu_time(fr_task_current(), &user1, &sys1);
 	KT_EXPECT_EQ(user1, user0);
-	KT_EXPECT(sys1 >= sys0 + tick);
-	KT_EXPECT_EQ(sys1 % tick, 0);
+	KT_EXPECT(sys1 >= sys0 + 3 * tick);
 }

@@ -170,8 +170,8 @@ struct fr_task {
 	void *arg;
 	void *data;
 	struct fr_vm_space *vs; /* address space to activate */
-	uint64_t user_ticks;	/* ticks that found it in user mode; atomic */
-	uint64_t sys_ticks;	/* ticks that found it in the kernel; atomic */
+	uint64_t user_ns;	/* time run in user mode; atomic */
+	uint64_t sys_ns;	/* time run in the kernel; atomic */
 	char name[16];
 };
 
@@ -191,6 +191,7 @@ struct percpu {
 	struct fr_task *prev_dead; /* to reap after a switch */
 	bool in_cpu_call;	   /* running a cross-CPU call's function */
 	bool give_services; /* release the service lock after the switch */
+	uint64_t acct_since; /* monotonic ns up to which current is charged */
 };
 
 /* target: this CPU's block, and CPU @id's (below fr_cpu_count()). */
@@ -211,6 +212,11 @@ void schedule(void);
  */
 void task_leave_services(void);
 void task_enter_services(void);
+/*
+ * Charge the current task for its time since the last charge: as user
+ * time (@user) or kernel time.  Interrupts off.
+ */
+void task_charge_time(bool user);
 /* target: enable interrupts on this CPU. */
 void arch_irq_enable(void);
 
@@ -280,6 +286,22 @@ int cpu_call_mask(uint64_t mask, fr_cpu_call_fn fn, void *arg);
 void cpu_call_handle(void);
 /* target: interrupt CPU @cpu so that it runs cpu_call_handle() soon. */
 void arch_send_call_ipi(unsigned cpu);
+
+/* ---- the vDSO (core/vdso.c) ---- */
+
+/* Make the vDSO's pages: the page policy was just injected. */
+void vdso_setup(void);
+/* Whether @page is one of the vDSO's (never writable from user mode). */
+bool vdso_page(const struct fr_page *page);
+/*
+ * Publish how the vDSO reads the clocks (a VDSO_CLOCK_* mode of
+ * vdso_data.h, the TSC at monotonic 0, the TSC-to-ns multiplier) and the
+ * resolutions of the fine and coarse clocks.  Context: any.
+ */
+void vdso_set_clock(uint32_t mode, uint64_t tsc_base, uint64_t mult,
+		    uint64_t hres_ns, uint64_t tick_ns);
+/* target: the vDSO's ELF image (its code pages), built into the frame. */
+struct fr_bytes arch_vdso_image(void);
 
 /* ---- faults ---- */
 

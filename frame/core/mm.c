@@ -163,6 +163,7 @@ int fr_inject_page_policy(const struct fr_page_policy *policy)
 		stat_free += 1UL << order;
 		pfn += 1UL << order;
 	}
+	vdso_setup();
 	return 0;
 }
 

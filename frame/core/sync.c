@@ -72,9 +72,12 @@ static void wq_unlink(struct fr_wait_node *node)
 	node->queued = false;
 }
 
+/* A task waiter goes at the tail, behind the callback waiters. */
 static void wq_enqueue(struct fr_waitqueue *wq, struct fr_wait_node *node)
 {
 	node->task = fr_task_current();
+	node->fn = NULL;
+	node->exclusive = false;
 	node->next = &wq->head;
 	node->prev = wq->head.prev;
 	wq->head.prev->next = node;
@@ -130,24 +133,75 @@ void fr_wait_finish(struct fr_waitqueue *wq, struct fr_wait_node *node)
 	fr_spin_unlock_irqrestore(&wq->lock, irq);
 }
 
+/*
+ * Callback waiters sit at the head of the queue and stay there; task
+ * waiters follow, and a wake-up takes them off.
+ */
 static unsigned wake(struct fr_waitqueue *wq, bool all)
 {
 	unsigned long irq = fr_spin_lock_irqsave(&wq->lock);
-	unsigned n = 0;
+	struct fr_wait_node *node = wq->head.next, *next;
+	bool exclusive_taken = false;
+	unsigned n = 0, tasks = 0;
 
-	while (wq->head.next != &wq->head) {
-		struct fr_wait_node *node = wq->head.next;
-		struct fr_task *t = node->task;
-
+	/* the callbacks may not change this queue: next stays valid */
+	for (; node != &wq->head && node->fn; node = next) {
+		next = node->next;
+		if (node->exclusive && exclusive_taken)
+			continue;
+		if (node->fn(node->arg)) {
+			n++;
+			if (node->exclusive)
+				exclusive_taken = true;
+		}
+	}
+	for (; node != &wq->head; node = next) {
+		next = node->next;
 		wq_unlink(node);
 		node->woken = true;
-		if (fr_task_wake(t))
+		if (fr_task_wake(node->task)) {
 			n++;
-		if (!all && n)
+			tasks++;
+		}
+		if (!all && tasks)
 			break;
 	}
 	fr_spin_unlock_irqrestore(&wq->lock, irq);
 	return n;
+}
+
+void fr_wait_add_callback(struct fr_waitqueue *wq, struct fr_wait_node *node,
+			  fr_wait_fn fn, void *arg, unsigned flags)
+{
+	unsigned long irq;
+
+	if (!fn)
+		fr_panic("fr_wait_add_callback: no function");
+	irq = fr_spin_lock_irqsave(&wq->lock);
+	if (node->queued)
+		fr_panic("fr_wait_add_callback: node %p already queued", node);
+	node->task = NULL;
+	node->fn = fn;
+	node->arg = arg;
+	node->exclusive = flags & FR_WAIT_EXCLUSIVE;
+	node->woken = false;
+	/* at the head: a wake-up runs the callbacks before the tasks */
+	node->prev = &wq->head;
+	node->next = wq->head.next;
+	wq->head.next->prev = node;
+	wq->head.next = node;
+	node->queued = true;
+	fr_spin_unlock_irqrestore(&wq->lock, irq);
+}
+
+void fr_wait_del_callback(struct fr_waitqueue *wq, struct fr_wait_node *node)
+{
+	/* the lock waits for a callback running on another CPU */
+	unsigned long irq = fr_spin_lock_irqsave(&wq->lock);
+
+	if (node->queued)
+		wq_unlink(node);
+	fr_spin_unlock_irqrestore(&wq->lock, irq);
 }
 
 unsigned fr_wake_one(struct fr_waitqueue *wq)

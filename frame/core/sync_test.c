@@ -1,8 +1,10 @@
 /*
  * KTESTs of locks and wait queues (<frame/sync.h>, <frame/cpu.h>):
  * spinlocks and their interrupt-masking variant, mutual exclusion of a
- * mutex between tasks that sleep on it, and wait queues that wake one or
- * all sleepers and never lose a wake-up.  Only the public frame API is
+ * mutex between tasks that sleep on it, wait queues that wake one or all
+ * sleepers and never lose a wake-up, and callback waiters (every wake-up
+ * runs them, exclusive ones until one accepts, never after their
+ * deletion).  Only the public frame API is
  * used, so the same tests build for the hosted target.
  */
 #include <frame/ktest.h>
@@ -344,6 +346,153 @@ KTEST(sync, wake_one_then_all)
 	kt_join_wait(kt, &w.join);
 	KT_EXPECT_EQ(RD(w.woke), 3);
 	KT_EXPECT_EQ(fr_wake_all(&w.wq), 0);
+}
+
+/* ---- callback waiters ---- */
+
+struct cb_waiter {
+	struct fr_wait_node node;
+	bool accept;	/* what the callback returns */
+	bool alive;	/* cleared once deleted: a later run is a bug */
+	unsigned runs, late;
+};
+
+static bool cb_fn(struct cb_waiter *c)
+{
+	INC(c->runs);
+	if (!RD(c->alive))
+		INC(c->late);
+	return c->accept;
+}
+
+static void cb_add(struct fr_waitqueue *wq, struct cb_waiter *c, bool accept,
+		   unsigned flags)
+{
+	*c = (struct cb_waiter){ .accept = accept, .alive = true };
+	FR_WAIT_ADD_CALLBACK(wq, &c->node, cb_fn, c, flags);
+}
+
+/* A callback runs at every wake-up, one or all, and stays queued until
+ * deleted; it does not count as a task woken. */
+KTEST(sync, callback_every_wakeup)
+{
+	struct fr_waitqueue wq;
+	struct cb_waiter a, b;
+
+	fr_waitqueue_init(&wq);
+	cb_add(&wq, &a, true, 0);
+	cb_add(&wq, &b, false, 0);
+	KT_EXPECT_EQ(fr_wake_all(&wq), 1); /* a accepted, b did not */
+	KT_EXPECT_EQ(fr_wake_one(&wq), 1);
+	KT_EXPECT_EQ(fr_wake_all(&wq), 1);
+	KT_EXPECT_EQ(RD(a.runs), 3);
+	KT_EXPECT_EQ(RD(b.runs), 3);
+	fr_wait_del_callback(&wq, &a.node);
+	WR(a.alive, false);
+	KT_EXPECT_EQ(fr_wake_all(&wq), 0);
+	KT_EXPECT_EQ(RD(a.runs), 3);
+	KT_EXPECT_EQ(RD(b.runs), 4);
+	fr_wait_del_callback(&wq, &b.node);
+	fr_wait_del_callback(&wq, &b.node); /* not queued: nothing */
+	KT_EXPECT_EQ(fr_wake_all(&wq), 0);
+	KT_EXPECT_EQ(RD(b.runs), 4);
+	KT_EXPECT_EQ(RD(a.late), 0);
+}
+
+/* Exclusive callbacks run until one accepts; the others all run. */
+KTEST(sync, callback_exclusive)
+{
+	struct fr_waitqueue wq;
+	struct cb_waiter refuse, take1, take2, plain;
+
+	fr_waitqueue_init(&wq);
+	cb_add(&wq, &take1, true, FR_WAIT_EXCLUSIVE);
+	cb_add(&wq, &refuse, false, FR_WAIT_EXCLUSIVE);
+	cb_add(&wq, &plain, true, 0);
+	cb_add(&wq, &take2, true, FR_WAIT_EXCLUSIVE);
+	for (int i = 1; i <= 4; i++) {
+		/* plain and one taker */
+		KT_EXPECT_EQ(i % 2 ? fr_wake_all(&wq) : fr_wake_one(&wq), 2);
+		KT_EXPECT_EQ(RD(take1.runs) + RD(take2.runs), i);
+		KT_EXPECT_EQ(RD(plain.runs), i);
+	}
+	/* the one that took it stops taking it once gone */
+	fr_wait_del_callback(&wq, RD(take1.runs) ? &take1.node : &take2.node);
+	KT_EXPECT_EQ(fr_wake_all(&wq), 2);
+	KT_EXPECT_EQ(RD(take1.runs) + RD(take2.runs), 5);
+	KT_EXPECT(RD(take1.runs) && RD(take2.runs));
+	fr_wait_del_callback(&wq, &take1.node);
+	fr_wait_del_callback(&wq, &take2.node);
+	/* only a refusing one left: it runs every time */
+	KT_EXPECT_EQ(fr_wake_all(&wq), 1);
+	KT_EXPECT(RD(refuse.runs) >= 1);
+	fr_wait_del_callback(&wq, &refuse.node);
+	fr_wait_del_callback(&wq, &plain.node);
+}
+
+/* Callbacks do not take a task's place: fr_wake_one still wakes one. */
+KTEST(sync, callback_and_tasks)
+{
+	struct wq_test w = { .kt = kt };
+	struct cb_waiter c;
+
+	fr_waitqueue_init(&w.wq);
+	KT_EXPECT(start_tasks(&w.join, 2, sleep_once_fn, &w));
+	KT_EXPECT(KT_YIELD_UNTIL(RD(w.asleep) == 2));
+	cb_add(&w.wq, &c, true, FR_WAIT_EXCLUSIVE);
+	KT_EXPECT_EQ(fr_wake_one(&w.wq), 2); /* the callback and one task */
+	KT_EXPECT(KT_YIELD_UNTIL(RD(w.woke) == 1));
+	KT_EXPECT_EQ(RD(c.runs), 1);
+	KT_EXPECT_EQ(fr_wake_all(&w.wq), 2);
+	kt_join_wait(kt, &w.join);
+	KT_EXPECT_EQ(RD(w.woke), 2);
+	KT_EXPECT_EQ(fr_wake_all(&w.wq), 1); /* the callback alone */
+	fr_wait_del_callback(&w.wq, &c.node);
+	KT_EXPECT_EQ(fr_wake_all(&w.wq), 0);
+}
+
+struct cb_storm {
+	struct fr_waitqueue wq;
+	struct kt_join join;
+	bool stop;
+};
+
+static void waker_fn(void *arg)
+{
+	struct cb_storm *s = arg;
+
+	while (!RD(s->stop)) {
+		fr_wake_all(&s->wq);
+		fr_task_yield();
+	}
+	kt_join_done(&s->join);
+}
+
+/* Once fr_wait_del_callback() returns the callback never runs again,
+ * even with wake-ups coming from another task (another CPU with SMP). */
+KTEST(sync, callback_delete_under_wakeups)
+{
+	struct cb_storm s = { .stop = false };
+	struct cb_waiter c[4];
+	unsigned runs = 0;
+
+	fr_waitqueue_init(&s.wq);
+	KT_EXPECT(start_tasks(&s.join, 1, waker_fn, &s));
+	for (int round = 0; round < 200; round++) {
+		struct cb_waiter *w = &c[round % 4];
+
+		cb_add(&s.wq, w, true, round % 2 ? FR_WAIT_EXCLUSIVE : 0);
+		fr_task_yield();
+		fr_wait_del_callback(&s.wq, &w->node);
+		WR(w->alive, false);
+		runs += RD(w->runs);
+		KT_EXPECT_EQ(RD(w->late), 0);
+	}
+	WR(s.stop, true);
+	kt_join_wait(kt, &s.join);
+	for (int i = 0; i < 4; i++)
+		KT_EXPECT_EQ(RD(c[i].late), 0);
+	KT_EXPECT(runs > 0);
 }
 
 /* Wakes a task that is still asleep after a deadline, and says so. */

@@ -55,6 +55,20 @@ static bool service_lock_wanted(void)
 	       __atomic_load_n(&service_lock.serving, __ATOMIC_RELAXED) + 1;
 }
 
+void task_charge_time(bool user)
+{
+	struct percpu *cpu = this_cpu();
+	uint64_t now = fr_monotonic_ns();
+	uint64_t ran = now - cpu->acct_since;
+
+	cpu->acct_since = now;
+	if (cpu->current->is_idle)
+		return;
+	__atomic_add_fetch(user ? &cpu->current->user_ns :
+				  &cpu->current->sys_ns,
+			   ran, __ATOMIC_RELAXED);
+}
+
 void task_leave_services(void)
 {
 	struct fr_task *t = this_cpu()->current;
@@ -318,6 +332,7 @@ void schedule(void)
 		}
 		return;
 	}
+	task_charge_time(false);
 	next->on_cpu = cpu->id;
 	prev->on_cpu = -1;
 	if (prev->state == TASK_DEAD)
@@ -399,14 +414,9 @@ void sched_tick(void)
 
 	if (!sched_policy)
 		return;
+	/* time so far, so that other CPUs see a task that stays in user mode */
+	task_charge_time(cpu->user_ctx != NULL);
 	fr_spin_lock(&sched_lock);
-	/* CPU time is sampled: the tick is charged to whom it interrupts */
-	if (cpu->user_ctx)
-		__atomic_add_fetch(&cpu->current->user_ticks, 1,
-				   __ATOMIC_RELAXED);
-	else if (!cpu->current->is_idle)
-		__atomic_add_fetch(&cpu->current->sys_ticks, 1,
-				   __ATOMIC_RELAXED);
 	if (cpu->current->is_idle ||
 	    sched_policy->tick(cpu->current, cpu->id))
 		__atomic_store_n(&cpu->need_resched, true, __ATOMIC_RELEASE);
@@ -462,12 +472,14 @@ const char *fr_task_name(const struct fr_task *task)
 void fr_task_cpu_time(const struct fr_task *task, uint64_t *user_ns,
 		      uint64_t *sys_ns)
 {
-	const uint64_t tick_ns = 1000000000ULL / FR_TICK_HZ;
+	unsigned long irq = fr_irq_save();
+	struct percpu *cpu = this_cpu();
 
-	*user_ns = __atomic_load_n(&task->user_ticks, __ATOMIC_RELAXED) *
-		   tick_ns;
-	*sys_ns = __atomic_load_n(&task->sys_ticks, __ATOMIC_RELAXED) *
-		  tick_ns;
+	*user_ns = __atomic_load_n(&task->user_ns, __ATOMIC_RELAXED);
+	*sys_ns = __atomic_load_n(&task->sys_ns, __ATOMIC_RELAXED);
+	if (task == cpu->current) /* in the kernel since the last charge */
+		*sys_ns += fr_monotonic_ns() - cpu->acct_since;
+	fr_irq_restore(irq);
 }
 
 void fr_task_post_event(struct fr_task *task)

@@ -103,7 +103,9 @@ int main(int argc, char **argv)
 
 	parse_args(argc, argv, &opt);
 	boot_info.protocol = "hosted";
+	hosted_clock_init();
 	hosted_cpus_init(opt.ncpus);
+	hosted_clock_publish();
 	hosted_memory_init(&opt);
 	fr_printk("Trellis booting (%s, %u CPU%s), command line: '%s'\n",
 		  boot_info.protocol, opt.ncpus, opt.ncpus > 1 ? "s" : "",

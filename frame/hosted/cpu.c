@@ -3,8 +3,9 @@
  * process's main thread), with its own per-CPU block and interrupt flag.
  *
  * Interrupts are emulated: a timer thread plays the per-CPU timers and
- * marks a tick pending on every CPU FR_TICK_HZ times a second; device lines,
- * reschedule kicks and cross-CPU calls are marked pending the same way.  A CPU takes its
+ * marks a tick pending on every CPU FR_TICK_HZ times a second, and the
+ * timer event on CPU 0 when it is due; device lines, reschedule kicks
+ * and cross-CPU calls are marked pending the same way.  A CPU takes its
  * pending interrupts only at safe points with its interrupt flag set:
  * when interrupts are re-enabled, in fr_cpu_idle() and fr_cpu_relax(),
  * and where the core polls (arch_irq_poll).  Kernel code is not preempted
@@ -32,6 +33,7 @@ struct hosted_cpu {
 	uint32_t pending_kick;	/* a reschedule kick (an IPI) */
 	uint32_t pending_call;	/* a cross-CPU call (an IPI) */
 	uint32_t pending_lines; /* device lines, CPU 0 only */
+	uint32_t pending_event; /* the timer event, CPU 0 only */
 	uint32_t wake_seq;	/* futex word, bumped on each wake-up */
 	uint32_t idling;	/* waiting in fr_cpu_idle */
 	pthread_t thread;
@@ -73,7 +75,8 @@ static bool has_pending(struct hosted_cpu *c)
 	return __atomic_load_n(&c->pending_ticks, __ATOMIC_SEQ_CST) ||
 	       __atomic_load_n(&c->pending_kick, __ATOMIC_SEQ_CST) ||
 	       __atomic_load_n(&c->pending_call, __ATOMIC_SEQ_CST) ||
-	       __atomic_load_n(&c->pending_lines, __ATOMIC_SEQ_CST);
+	       __atomic_load_n(&c->pending_lines, __ATOMIC_SEQ_CST) ||
+	       __atomic_load_n(&c->pending_event, __ATOMIC_SEQ_CST);
 }
 
 /* Wake @c if it waits in fr_cpu_idle (after marking something pending). */
@@ -100,13 +103,17 @@ void hosted_deliver_interrupts(void)
 						     __ATOMIC_SEQ_CST);
 		uint32_t call = __atomic_exchange_n(&c->pending_call, 0,
 						    __ATOMIC_SEQ_CST);
+		uint32_t event = __atomic_exchange_n(&c->pending_event, 0,
+						     __ATOMIC_SEQ_CST);
 
-		if (!ticks && !kick && !lines && !call)
+		if (!ticks && !kick && !lines && !call && !event)
 			break;
 		if (call)
 			cpu_call_handle();
 		while (ticks--)
 			hosted_timer_tick(c->percpu.id);
+		if (event)
+			hosted_timer_event();
 		for (unsigned line = 0; line < FR_IRQ_LINES; line++)
 			if (lines & (1u << line))
 				hosted_irq_dispatch(line);
@@ -239,33 +246,62 @@ void hosted_thread_stack(uint64_t *bottom, uint64_t *size)
 	*size = len;
 }
 
-/* ---- the timer: ticks for every CPU ---- */
+/* ---- the timer: ticks for every CPU, the event for CPU 0 ---- */
 
-#define TICK_NS (1000000000L / FR_TICK_HZ)
+#define TICK_NS (1000000000ULL / FR_TICK_HZ)
 
+static uint32_t timer_seq; /* futex word: bumped when the event moves */
+
+static uint64_t host_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void hosted_timer_wake(void)
+{
+	__atomic_fetch_add(&timer_seq, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &timer_seq, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/*
+ * Sleep until the next tick or the event (host CLOCK_MONOTONIC), then
+ * mark what is due: a tick on every CPU, the event on CPU 0.  A change
+ * of the event (timer_seq) ends the sleep early.
+ */
 static void *timer_thread(void *unused)
 {
-	struct timespec next, now;
+	uint64_t boot = hosted_boot_monotonic_ns();
+	uint64_t next = host_mono_ns() + TICK_NS;
 
 	(void)unused;
-	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
-		unsigned online;
+		uint32_t seq = __atomic_load_n(&timer_seq, __ATOMIC_SEQ_CST);
+		uint64_t ev = hosted_event_deadline(), at = next, now;
+		struct timespec abs;
 
-		next.tv_nsec += TICK_NS;
-		if (next.tv_nsec >= 1000000000L) {
-			next.tv_nsec -= 1000000000L;
-			next.tv_sec++;
+		if (ev != UINT64_MAX && ev + boot < at)
+			at = ev + boot;
+		abs.tv_sec = (time_t)(at / 1000000000ULL);
+		abs.tv_nsec = (long)(at % 1000000000ULL);
+		/* an absolute CLOCK_MONOTONIC timeout */
+		syscall(SYS_futex, &timer_seq, FUTEX_WAIT_BITSET_PRIVATE, seq,
+			&abs, NULL, FUTEX_BITSET_MATCH_ANY);
+		now = host_mono_ns();
+		if (hosted_take_due_event(now - boot)) {
+			__atomic_store_n(&cpus[0].pending_event, 1,
+					 __ATOMIC_SEQ_CST);
+			wake_if_idle(&cpus[0]);
 		}
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next,
-				       NULL))
-			;
+		if (now < next)
+			continue;
 		/* stopped for a while (a debugger): do not catch up */
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec > next.tv_sec + 1)
-			next = now;
-		online = fr_cpu_count();
-		for (unsigned i = 0; i < online; i++) {
+		next = now > next + 1000000000ULL ? now + TICK_NS :
+						     next + TICK_NS;
+		for (unsigned i = 0, online = fr_cpu_count(); i < online;
+		     i++) {
 			__atomic_fetch_add(&cpus[i].pending_ticks, 1,
 					   __ATOMIC_SEQ_CST);
 			wake_if_idle(&cpus[i]);

@@ -35,6 +35,8 @@ void hosted_thread_stack(uint64_t *bottom, uint64_t *size);
 void hosted_irq_raise(unsigned line);
 /* Deliver pending interrupts now: called with interrupts enabled. */
 void hosted_deliver_interrupts(void);
+/* The timer event's deadline changed: the timer thread looks again. */
+void hosted_timer_wake(void);
 
 /* ---- console.c ---- */
 
@@ -46,6 +48,18 @@ void hosted_console_rx_tick(void);
 
 /* One timer tick on the calling CPU, in interrupt context. */
 void hosted_timer_tick(unsigned cpu);
+/* Read the host's clocks at boot (before anything asks the time). */
+void hosted_clock_init(void);
+/* Tell the vDSO's data page about the clock (CPU 0 set up). */
+void hosted_clock_publish(void);
+/* The host's CLOCK_MONOTONIC at boot, in ns. */
+uint64_t hosted_boot_monotonic_ns(void);
+/* The timer event's deadline (monotonic ns since boot), UINT64_MAX: none. */
+uint64_t hosted_event_deadline(void);
+/* Whether the event is due at @now; if so it is taken (cleared). */
+bool hosted_take_due_event(uint64_t now);
+/* The event hook, on CPU 0 in interrupt context. */
+void hosted_timer_event(void);
 /* Device line @line fired, in interrupt context on CPU 0. */
 void hosted_irq_dispatch(unsigned line);
 /* Whether @line is unmasked (has a handler). */

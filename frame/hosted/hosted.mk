@@ -33,8 +33,9 @@ HB := $(B)/hosted
 HOSTED_CONFIGS := asan tsan debug
 KTEST ?=
 HOSTED_TSAN_CPUS ?= 2
-# The task, lock and SMP KTESTs, which run under TSan on several CPUs.
-HOSTED_TSAN_SUITES ?= task sync smp
+# The task, lock, SMP and epoll KTESTs, which run under TSan on several
+# CPUs (epoll: callback waiters woken from another CPU).
+HOSTED_TSAN_SUITES ?= task sync smp eventpoll
 HOSTED_TIMEOUT ?= 300
 
 HOSTED_SAN_asan := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all

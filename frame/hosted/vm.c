@@ -161,6 +161,8 @@ int fr_vm_space_map(struct fr_vm_space *vs, fr_uaddr_t va, struct fr_page *page,
 	if (!user_range_ok(va.addr, FR_PAGE_SIZE) || !page ||
 	    page->type != PAGE_USED)
 		return -EINVAL;
+	if ((prot & FR_PROT_WRITE) && vdso_page(page))
+		return -EACCES;
 	fr_spin_lock(&vs->lock);
 	leaf = walk(vs, va.addr, true);
 	if (!leaf) {
@@ -206,7 +208,10 @@ int fr_vm_space_protect(struct fr_vm_space *vs, fr_uaddr_t va, size_t len,
 		uint64_t *leaf = walk(vs, a, false);
 
 		if (leaf && (*leaf & LEAF_MAPPED))
-			*leaf = (*leaf & ENTRY_ADDR) | prot_to_leaf(prot);
+			*leaf = (*leaf & ENTRY_ADDR) |
+				prot_to_leaf(vdso_page(leaf_page(*leaf)) ?
+						     prot & ~FR_PROT_WRITE :
+						     prot);
 	}
 	fr_spin_unlock(&vs->lock);
 	return 0;
@@ -293,6 +298,10 @@ static int vm_space_copy(struct fr_vm_space *vs, uint64_t va, uint8_t *buf,
 
 		if (!page)
 			return -EFAULT;
+		if (to_space && vdso_page(page)) {
+			fr_page_put(page);
+			return -EFAULT;
+		}
 		kva = (uint8_t *)page_address(page) + off;
 		if (to_space)
 			memcpy(kva, buf, n);
@@ -318,4 +327,13 @@ int fr_vm_space_read(struct fr_vm_space *vs, fr_uaddr_t va, void *dst,
 		     size_t len)
 {
 	return vm_space_copy(vs, va.addr, dst, len, false);
+}
+
+/* The hosted vDSO: no user code runs here, so the code page is empty. */
+static const uint8_t hosted_vdso_image[FR_PAGE_SIZE];
+
+struct fr_bytes arch_vdso_image(void)
+{
+	return (struct fr_bytes){ hosted_vdso_image,
+				  sizeof(hosted_vdso_image) };
 }

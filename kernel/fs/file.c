@@ -7,6 +7,7 @@
 #include <libs/string.h>
 #include <linux/mount.h>
 #include "fs/file.h"
+#include "fs/eventpoll.h"
 #include "fs/internal.h"
 #include "fs/locks.h"
 #include "fs/pipe.h"
@@ -162,6 +163,7 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	eventpoll_release(f);
 	locks_remove_file(f);
 	if (f->fop && f->fop->release)
 		f->fop->release(f);
@@ -201,11 +203,16 @@ void file_writer_put(file_writer w)
 	file_put(w.obj);
 }
 
+bool file_is_stream(const struct file *f)
+{
+	return S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode) ||
+	       f->anon_name;
+}
+
 /* Whether reads and writes use the file's position (not pipes, ttys). */
 static bool positioned(const struct file *f)
 {
-	return !S_ISFIFO(f->inode->mode) && !S_ISCHR(f->inode->mode) &&
-	       !S_ISSOCK(f->inode->mode);
+	return !file_is_stream(f) && !S_ISCHR(f->inode->mode);
 }
 
 long vfs_read(file_reader r, const struct iobuf *b, size_t len, uint64_t *pos)

@@ -33,11 +33,25 @@ struct file {
 		struct tty *tty;
 		struct proc_entry *proc;
 		uint8_t *seq; /* a generated file's text (procfs) */
+		struct eventfd_ctx *eventfd; /* anonymous inodes (anon_inode.h) */
+		struct signalfd_ctx *signalfd;
 	} priv;
+	/* objects that lead back to open files (and so to the read and
+	 * write capabilities), which safe C keeps out of the union */
+	struct eventpoll *priv_ep;
+	struct timerfd_ctx *priv_timerfd;
 	size_t seq_len;
 	bool pipe_writer; /* this end of a pipe writes */
 	unsigned pipe_version; /* FIFO reader: the writer opens it has seen */
+	const char *anon_name; /* an anonymous inode's: "[eventfd]"... */
+	/* the epoll items watching this file (fs/eventpoll.c); they go
+	 * when the file does (eventpoll_release) */
+	struct epitem *ep_links;
 };
+
+/* file_is_stream - whether @f has no position (pipes, sockets, anonymous
+ * inodes): pread and pwrite give -ESPIPE. */
+bool file_is_stream(const struct file *f);
 
 /* Handles with the right to read, and to write, an open file. */
 FR_HANDLE(file_reader, struct file);

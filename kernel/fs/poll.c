@@ -7,9 +7,11 @@
 #include <frame/timer.h>
 #include "fs/file.h"
 #include "fs/poll.h"
+#include "fs/eventpoll.h"
 
 void poll_table_init(struct poll_table *pt, uint64_t deadline_ns)
 {
+	pt->ep_item = NULL;
 	pt->error = 0;
 	pt->file = NULL;
 	pt->used = 0;
@@ -37,10 +39,24 @@ static struct poll_entry *new_entry(struct poll_table *pt)
 	return &c->e[c->used++];
 }
 
+void poll_table_init_epoll(struct poll_table *pt, struct epitem *epi)
+{
+	pt->ep_item = epi;
+	pt->registering = true;
+	pt->error = 0;
+	pt->file = NULL;
+	pt->used = 0;
+	pt->chunks = NULL;
+}
+
 void poll_wait(struct poll_table *pt, struct fr_waitqueue *wq)
 {
 	struct poll_entry *e;
 
+	if (pt && pt->ep_item) {
+		ep_poll_wait(pt->ep_item, wq);
+		return;
+	}
 	if (!pt || !pt->registering || !pt->file)
 		return;
 	e = new_entry(pt);

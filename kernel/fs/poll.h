@@ -13,14 +13,11 @@
  * pass (fr_wait_woken()), the deadline has not come and no signal is to
  * be taken.  A pass after the first registers nothing new.
  *
- * epoll can reuse it as is: epoll_wait makes poll_table passes over its
- * interest list (poll_file() on each item, with the table) and sleeps in
- * poll_table_wait(); an epoll file's own poll operation polls its items
- * with the caller's table, which nests (poll_file() keeps the outer
- * file).  Edge-triggered items remember the events last reported.  Should
- * one pass per wake-up over a large interest list be too slow, a wake-up
- * callback in struct fr_wait_node (run by the waker under the queue's
- * lock) would let epoll keep a ready list instead.
+ * epoll (fs/eventpoll.c) registers with the same poll operations, once
+ * per watched file, through a table made by poll_table_init_epoll(): its
+ * poll_wait() queues a callback waiter (fr_wait_add_callback) that puts
+ * the epoll item on its instance's ready list at each wake-up, so that
+ * epoll_wait looks only at the files that were woken.
  */
 #ifndef KERNEL_FS_POLL_H
 #define KERNEL_FS_POLL_H
@@ -30,6 +27,7 @@
 #include "time/timer.h"
 
 struct file;
+struct epitem;
 
 /* What a file without a poll operation reports: always ready. */
 #define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
@@ -61,6 +59,7 @@ struct poll_table {
 	unsigned used;	    /* inline entries in use */
 	struct poll_entry inline_e[POLL_INLINE_ENTRIES];
 	struct poll_chunk *chunks;
+	struct epitem *ep_item; /* an epoll registration (poll_wait hooks it) */
 };
 
 /*
@@ -75,6 +74,12 @@ void poll_wait(struct poll_table *pt, struct fr_waitqueue *wq);
  * registered).  Context: task context.
  */
 void poll_table_init(struct poll_table *pt, uint64_t deadline_ns);
+
+/*
+ * poll_table_init_epoll - a table whose poll_wait() hooks epoll item @epi
+ * on each queue (ep_poll_wait); nothing to end.  Context: task context.
+ */
+void poll_table_init_epoll(struct poll_table *pt, struct epitem *epi);
 
 /*
  * poll_file - the events @f is ready for (its poll operation's, or

@@ -215,7 +215,10 @@ int proc_fd_readlink(int pid, int fd, char *buf, size_t size)
 		uint32_t type = f->inode ? f->inode->mode & S_IFMT : 0;
 		uint64_t ino = f->inode ? f->inode->ino : 0;
 
-		if (type == S_IFIFO)
+		if (f->anon_name)
+			str_format(name, sizeof(name), "anon_inode:%s",
+				   f->anon_name);
+		else if (type == S_IFIFO)
 			str_format(name, sizeof(name), "pipe:[%llu]",
 				   (unsigned long long)ino);
 		else if (type == S_IFSOCK)
@@ -415,7 +418,7 @@ static int snap_take_of(int pid, bool thread, struct pid_snap *s)
 {
 	struct process *p;
 	struct thread *shown;
-	uint64_t u, sy;
+	struct cputime c;
 
 	memset(s, 0, sizeof(*s));
 	fr_mutex_lock(&process_tree_lock);
@@ -456,18 +459,13 @@ static int snap_take_of(int pid, bool thread, struct pid_snap *s)
 	s->fd_slots = p->files ? p->files->size : 0;
 	s->umask = process_attrs_umask(&p->attrs);
 	s->no_new_privs = process_attrs_get(&p->attrs, PROCESS_NO_NEW_PRIVS);
-	if (thread && shown) {
-		fr_task_cpu_time(shown->task, &s->utime, &s->stime);
-	} else {
-		process_attrs_cpu_time(&p->attrs, NULL, false, &s->utime,
-				       &s->stime);
-		for (struct thread *t = p->threads; t; t = t->next_in_process) {
-			fr_task_cpu_time(t->task, &u, &sy);
-			s->utime += u;
-			s->stime += sy;
-		}
-	}
-	process_attrs_cpu_time(&p->attrs, NULL, true, &s->cutime, &s->cstime);
+	if (thread && shown)
+		thread_cputime(shown, &c);
+	else
+		process_cputime(p, &c);
+	s->utime = c.user_ns;
+	s->stime = c.sys_ns;
+	process_attrs_children_time(&p->attrs, &s->cutime, &s->cstime);
 	if (process_attrs_rlimit(&p->attrs, RLIMIT_RSS, &s->rss))
 		s->rss.rlim_cur = RLIM64_INFINITY;
 	if (process_attrs_rlimit(&p->attrs, RLIMIT_SIGPENDING, &s->sigpending))
@@ -957,7 +955,11 @@ static void map_area(struct proc_text *t, const struct vm_map *map,
 		map_file_area(t, v);
 		return;
 	}
-	if (shared)
+	if (v->flags & VMA_VVAR)
+		anon = "[vvar]";
+	else if (v->flags & VMA_VDSO)
+		anon = "[vdso]";
+	else if (shared)
 		anon = "/dev/zero (deleted)";
 	else if (v->start <= map->brk && v->end >= map->brk_start)
 		anon = "[heap]";

@@ -54,17 +54,14 @@ static void cpu_busy(uint64_t *user, uint64_t *sys)
 	*user = *sys = 0;
 	fr_mutex_lock(&process_tree_lock);
 	for (struct process *p = process_first(); p; p = p->next_all) {
-		process_attrs_cpu_time(&p->attrs, NULL, false, &u, &s);
+		struct cputime c;
+
+		process_cputime(p, &c);
+		*user += c.user_ns;
+		*sys += c.sys_ns;
+		process_attrs_children_time(&p->attrs, &u, &s);
 		*user += u;
 		*sys += s;
-		process_attrs_cpu_time(&p->attrs, NULL, true, &u, &s);
-		*user += u;
-		*sys += s;
-		for (struct thread *t = p->threads; t; t = t->next_in_process) {
-			fr_task_cpu_time(t->task, &u, &s);
-			*user += u;
-			*sys += s;
-		}
 	}
 	fr_mutex_unlock(&process_tree_lock);
 }

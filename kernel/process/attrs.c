@@ -93,23 +93,13 @@ void process_attrs_exec(struct process_attrs *a)
 	fr_mutex_unlock(&a->lock);
 }
 
-void process_attrs_exit(struct process_attrs *a)
-{
-	uint64_t user, sys;
-
-	fr_task_cpu_time(fr_task_current(), &user, &sys);
-	fr_mutex_lock(&a->lock);
-	a->user_ns += user;
-	a->sys_ns += sys;
-	fr_mutex_unlock(&a->lock);
-}
-
 void process_attrs_reap(struct process_attrs *parent,
-			struct process_attrs *child)
+			struct process_attrs *child, uint64_t user_ns,
+			uint64_t sys_ns)
 {
 	/* nobody else can reach the child any more: no lock for it */
-	uint64_t user = child->user_ns + child->child_user_ns;
-	uint64_t sys = child->sys_ns + child->child_sys_ns;
+	uint64_t user = user_ns + child->child_user_ns;
+	uint64_t sys = sys_ns + child->child_sys_ns;
 
 	fr_mutex_lock(&parent->lock);
 	parent->child_user_ns += user;
@@ -275,15 +265,11 @@ int process_attrs_prlimit_of(struct process_attrs *target,
 	return process_attrs_prlimit(target, resource, new, old, privileged);
 }
 
-void process_attrs_cpu_time(struct process_attrs *a, struct fr_task *task,
-			    bool children, uint64_t *user_ns, uint64_t *sys_ns)
+void process_attrs_children_time(struct process_attrs *a, uint64_t *user_ns,
+				 uint64_t *sys_ns)
 {
-	uint64_t user = 0, sys = 0;
-
-	if (task && !children)
-		fr_task_cpu_time(task, &user, &sys);
 	fr_mutex_lock(&a->lock);
-	*user_ns = user + (children ? a->child_user_ns : a->user_ns);
-	*sys_ns = sys + (children ? a->child_sys_ns : a->sys_ns);
+	*user_ns = a->child_user_ns;
+	*sys_ns = a->child_sys_ns;
 	fr_mutex_unlock(&a->lock);
 }

@@ -2,13 +2,12 @@
  * The per-process attributes that are not memory or threads: who the
  * process is (its credential, kernel/security/cred.h), its file-mode
  * creation mask, its resource limits, the state prctl(2) sets, and the
- * processor time of its ended threads and of its reaped children.
+ * processor time of its reaped children (its own is in time/cputime.h).
  *
  * Every process has one, embedded in struct process: made for PID 1 by
  * process_attrs_init(), inherited by fork (process_attrs_copy()), partly
- * reset by execve (process_attrs_exec()), accounted when the process ends
- * (process_attrs_exit()) and released when its parent reaps it
- * (process_attrs_reap()).
+ * reset by execve (process_attrs_exec()), and released when its parent
+ * reaps it (process_attrs_reap()).
  *
  * Linux keeps some of these per thread (credentials, the name, the
  * parent-death signal); Trellis keeps them per process, as POSIX
@@ -42,7 +41,6 @@ struct process_attrs {
 	bool no_new_privs; /* execve may not grant privileges; sticky */
 	bool keep_caps; /* keep privileges when leaving uid 0 */
 	bool child_subreaper; /* adopts orphaned descendants */
-	uint64_t user_ns, sys_ns; /* ended threads of this process */
 	uint64_t child_user_ns, child_sys_ns; /* reaped children, theirs too */
 	struct process_watched_ids change_before; /* during a cred change */
 };
@@ -72,19 +70,15 @@ int process_attrs_copy(struct process_attrs *child,
 void process_attrs_exec(struct process_attrs *a);
 
 /*
- * process_attrs_exit - charge the calling thread's processor time to its
- * process, as its last thread ends.  Context: the ending thread.
- */
-void process_attrs_exit(struct process_attrs *a);
-
-/*
- * process_attrs_reap - a parent reaps a child: the child's time and its
- * own reaped children's time are added to the parent's children's time
- * (RUSAGE_CHILDREN), then the child's attributes are released.
- * Context: task context; the child is unlinked from every list.
+ * process_attrs_reap - a parent reaps a child: the child's own processor
+ * time (@user_ns, @sys_ns) and its reaped children's time are added to
+ * the parent's children's time (RUSAGE_CHILDREN), then the child's
+ * attributes are released.  Context: task context; the child is unlinked
+ * from every list.
  */
 void process_attrs_reap(struct process_attrs *parent,
-			struct process_attrs *child);
+			struct process_attrs *child, uint64_t user_ns,
+			uint64_t sys_ns);
 
 /*
  * process_attrs_release - free what the attributes hold (a process that
@@ -166,11 +160,10 @@ int process_attrs_prlimit_of(struct process_attrs *target,
 			     const struct rlimit64 *new, struct rlimit64 *old);
 
 /*
- * process_attrs_cpu_time - the processor time of the process (@task is
- * its live thread, or NULL), of its ended threads and, with @children,
- * only of its reaped children.  Context: task context.
+ * process_attrs_children_time - the processor time of the reaped children
+ * (and of the children they reaped), in ns.  Context: task context.
  */
-void process_attrs_cpu_time(struct process_attrs *a, struct fr_task *task,
-			    bool children, uint64_t *user_ns, uint64_t *sys_ns);
+void process_attrs_children_time(struct process_attrs *a, uint64_t *user_ns,
+				 uint64_t *sys_ns);
 
 #endif

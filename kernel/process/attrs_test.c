@@ -70,7 +70,7 @@ KTEST(attrs, fork_and_exec)
 	process_attrs_cred_end(&child);
 	process_attrs_exec(&child);
 	KT_EXPECT_EQ(process_attrs_get(&child, PROCESS_DUMPABLE), 1);
-	process_attrs_reap(&parent, &child);
+	process_attrs_reap(&parent, &child, 0, 0);
 	process_attrs_release(&parent);
 }
 

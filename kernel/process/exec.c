@@ -610,6 +610,7 @@ static uint64_t total_mapping_size(const struct exec_state *st,
 /* What the stack's auxiliary vector says about the program. */
 struct elf_info {
 	uint64_t entry, phdr, phnum;
+	uint64_t vdso; /* AT_SYSINFO_EHDR, 0: none */
 };
 
 /* Map the segments and the bss, in Linux's order and with its checks. */
@@ -696,7 +697,7 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 		       const struct elf_info *info)
 {
 	const struct exec_strings *s = &st->s;
-	size_t len = s->cap - s->start, words, off = 0;
+	size_t len = s->cap - s->start, words, off = 0, first, naux;
 	uint64_t strings = STACK_TOP - sizeof(uint64_t) - len;
 	uint64_t p, platform, random, sp, *table;
 	uint64_t rnd[2] = { random_u64(), random_u64() };
@@ -708,6 +709,7 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	random = platform - sizeof(rnd);
 
 	uint64_t auxv[][2] = {
+		{ AT_SYSINFO_EHDR, info->vdso }, /* left out without one */
 		{ AT_MINSIGSTKSZ, SIGFRAME_SIZE },
 		{ AT_HWCAP, fr_cpu_hwcap() },
 		{ AT_PAGESZ, FR_PAGE_SIZE },
@@ -730,7 +732,9 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 		{ AT_NULL, 0 },
 	};
 
-	words = 1 + s->argc + 1 + s->envc + 1 + FR_ARRAY_SIZE(auxv) * 2;
+	first = info->vdso ? 0 : 1;
+	naux = FR_ARRAY_SIZE(auxv) - first;
+	words = 1 + s->argc + 1 + s->envc + 1 + naux * 2;
 	sp = (random - words * sizeof(uint64_t)) & ~15UL;
 	if (sp < STACK_TOP - STACK_SIZE)
 		return -E2BIG;
@@ -753,7 +757,8 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	vm->layout.arg_start = strings;
 	vm->layout.env_start = vm->layout.arg_end;
 	vm->layout.env_end = strings + off;
-	memcpy(table + 1 + s->argc + 1 + s->envc + 1, auxv, sizeof(auxv));
+	memcpy(table + 1 + s->argc + 1 + s->envc + 1, auxv + first,
+	       naux * sizeof(auxv[0]));
 
 	err = vm_map_populate(vm, FR_ALIGN_DOWN(sp, FR_PAGE_SIZE),
 			      STACK_TOP - FR_ALIGN_DOWN(sp, FR_PAGE_SIZE));
@@ -811,13 +816,15 @@ static int load_elf(struct exec_state *st, struct vm_map *vm)
 		err = elf_map_all(st, vm, &img, &info);
 		elf_close_map(st);
 	}
+	vm->mmap_top = STACK_TOP - STACK_SIZE - VMA_STACK_GUARD_GAP;
+	if (!err) /* at the top of the mmap area, as Linux places it */
+		err = vm_map_add_vdso(vm, &info.vdso);
 	if (!err)
 		err = build_stack(st, vm, &info);
 	if (err) {
 		exec_fatal(st, vm);
 		return 0;
 	}
-	vm->mmap_top = STACK_TOP - STACK_SIZE - VMA_STACK_GUARD_GAP;
 	st->entry = info.entry;
 	return 0;
 }

@@ -237,6 +237,7 @@ static struct process *process_alloc(void)
 	p->start_ns = fr_monotonic_ns();
 	ktimer_init(&p->real_timer, process_real_timer_fired, NULL);
 	p->real_timer.process = p;
+	process_timers_init(p);
 	return p;
 }
 
@@ -601,6 +602,7 @@ long process_exec(struct fr_user_regs *regs, const char *path,
 	vfork_release(t);
 	exec_unshare_files(p);
 
+	process_timers_exec(p); /* the interval timers stay */
 	irq = fr_spin_lock_irqsave(&p->siglock);
 	signal_process_exec(&p->sig);
 	t->sig.ss_sp = t->sig.ss_size = 0;
@@ -665,6 +667,7 @@ static void process_end(struct process *p, int status)
 	bool reap = false;
 
 	ktimer_cancel(&p->real_timer); /* no SIGALRM for a zombie */
+	process_timers_exit(p);
 	fr_mutex_lock(&process_tree_lock);
 	/* orphans go to init, which reaps them */
 	while ((c = p->children)) {
@@ -735,7 +738,6 @@ void thread_exit(int status)
 	int zero = 0;
 	bool last;
 
-	process_attrs_exit(&p->attrs); /* this thread's CPU time */
 	vfork_release(t);
 	/* robust futexes first, then CLONE_CHILD_CLEARTID, as Linux */
 	futex_exit_robust_list();
@@ -750,6 +752,7 @@ void thread_exit(int status)
 		;
 	if (*pp)
 		*pp = t->next_in_process;
+	cputime_thread_leaves(p, t); /* its time stays the process's */
 	last = --p->thread_count == 0;
 	if (last && p->group_exit)
 		status = p->exit_status;
@@ -876,7 +879,9 @@ long process_wait_child(enum wait_which which, int id, int options,
 				unlink_child(c);
 				unlink_all(c);
 				fr_mutex_unlock(&process_tree_lock);
-				process_attrs_reap(&self->attrs, &c->attrs);
+				process_attrs_reap(&self->attrs, &c->attrs,
+						   c->ended_time.user_ns,
+						   c->ended_time.sys_ns);
 				process_free(c);
 			} else {
 				fr_mutex_unlock(&process_tree_lock);

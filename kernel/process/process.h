@@ -16,6 +16,8 @@
 #include "vm/vm_map.h"
 #include "process/signal.h"
 #include "time/timer.h"
+#include "time/cputime.h"
+#include "time/posix_timer.h"
 #include "process/attrs.h"
 #include "fs/file.h"
 
@@ -69,6 +71,8 @@ struct process {
 	struct signal_state sig;  /* handlers, shared pending set */
 	struct ktimer real_timer; /* alarm() and ITIMER_REAL: SIGALRM */
 	uint64_t real_interval;	  /* [real_timer] ns between SIGALRMs, or 0 */
+	struct process_timers timers; /* POSIX and CPU-time timers */
+	struct cputime ended_time; /* [sig] processor time of ended threads */
 	struct fr_spinlock siglock;
 	char comm[16];
 	struct process_attrs attrs; /* ids, umask, limits, prctl state */

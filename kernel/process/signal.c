@@ -14,6 +14,7 @@
 #include <asm/sigcontext.h>
 #include <asm/ucontext.h>
 #include <linux/signal.h>
+#include "fs/signalfd.h"
 #include "process/process.h"
 #include "syscall/restart.h"
 
@@ -119,6 +120,32 @@ void signal_process_exec(struct signal_state *s)
 	}
 }
 
+/* Take the entry @q off its list; a preallocated one goes back to its owner. */
+static void release_entry(struct sigqueue *q)
+{
+	q->next = NULL;
+	if (q->preallocated) {
+		q->queued = false;
+		q->where = NULL;
+		return;
+	}
+	fr_kfree(q);
+	__atomic_sub_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED);
+}
+
+/* Whether @sig is still pending on @pend: its classic slot or an entry. */
+static bool still_pending(const struct sigpending *pend, int sig)
+{
+	const struct sigqueue *q;
+
+	if (pend->classic_held & SIGNAL_BIT(sig))
+		return true;
+	for (q = pend->queue; q; q = q->next)
+		if (q->info.signo == sig)
+			return true;
+	return false;
+}
+
 static void drop_queued(struct sigpending *p, uint64_t set)
 {
 	struct sigqueue **pp = &p->queue, *q;
@@ -126,13 +153,30 @@ static void drop_queued(struct sigpending *p, uint64_t set)
 	while ((q = *pp)) {
 		if (SIGNAL_BIT(q->info.signo) & set) {
 			*pp = q->next;
-			fr_kfree(q);
-			__atomic_sub_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED);
+			release_entry(q);
 		} else {
 			pp = &q->next;
 		}
 	}
+	p->classic_held &= ~set;
 	p->set &= ~set;
+}
+
+void signal_unqueue_locked(struct sigqueue *q)
+{
+	struct sigpending *pend = q->where;
+	struct sigqueue **pp;
+	int sig = q->info.signo;
+
+	if (!q->queued || !pend)
+		return;
+	for (pp = &pend->queue; *pp && *pp != q; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = q->next;
+	release_entry(q);
+	if (!still_pending(pend, sig))
+		pend->set &= ~SIGNAL_BIT(sig);
 }
 
 void signal_flush(struct sigpending *p)
@@ -154,25 +198,38 @@ static bool is_ignored(const struct process *p, int sig, bool forced)
 	return signal_default_action(sig) == SIG_DEFAULT_IGNORE;
 }
 
-/* Queue @info on @pend.  Classic signals do not queue twice. */
-static int enqueue(struct sigpending *pend, const struct k_siginfo *info)
+/*
+ * Queue @info on @pend, or the preallocated entry @pre (which holds its
+ * info).  Classic signals do not queue twice, but a timer's entry does
+ * (as on Linux).
+ */
+static int enqueue(struct sigpending *pend, const struct k_siginfo *info,
+		   struct sigqueue *pre)
 {
 	int sig = info->signo;
-	struct sigqueue *q, **pp;
+	struct sigqueue *q = pre, **pp;
 
-	if (sig < 32) {
-		if (!(pend->set & SIGNAL_BIT(sig)))
+	if (pre) {
+		pre->queued = true;
+		pre->where = pend;
+	} else if (sig < 32) {
+		if (!(pend->set & SIGNAL_BIT(sig))) {
 			pend->classic[sig - 1] = *info;
+			pend->classic_held |= SIGNAL_BIT(sig);
+		}
 		pend->set |= SIGNAL_BIT(sig);
 		return 0;
+	} else {
+		if (__atomic_add_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED) >
+			    SIGQUEUE_MAX ||
+		    !(q = FR_NEW(struct sigqueue))) {
+			__atomic_sub_fetch(&sigqueue_used, 1,
+					   __ATOMIC_RELAXED);
+			return -EAGAIN;
+		}
+		q->info = *info;
 	}
-	if (__atomic_add_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED) >
-		    SIGQUEUE_MAX ||
-	    !(q = FR_NEW(struct sigqueue))) {
-		__atomic_sub_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED);
-		return -EAGAIN;
-	}
-	q->info = *info;
+	q->next = NULL;
 	for (pp = &pend->queue; *pp; pp = &(*pp)->next)
 		;
 	*pp = q;
@@ -191,18 +248,19 @@ static bool held_back(const struct thread *t, int sig)
 	return (t->sig.blocked | t->sig.real_blocked) & SIGNAL_BIT(sig);
 }
 
-int signal_send(struct process *p, struct thread *t,
-		const struct k_siginfo *info, bool forced)
+/* signal_send() with the siglock held; @pre: a timer's entry to queue. */
+static int send_locked(struct process *p, struct thread *t,
+		       const struct k_siginfo *info, bool forced,
+		       struct sigqueue *pre)
 {
-	int sig = info->signo, err = 0;
-	unsigned long irq;
+	int sig = info->signo;
 	struct thread *th;
+	int err;
 
 	if (sig <= 0 || sig > SIGNAL_COUNT)
 		return -EINVAL;
-	irq = fr_spin_lock_irqsave(&p->siglock);
 	if (p->state == PROCESS_ZOMBIE || p->group_exit)
-		goto out;
+		return 1;
 	if (sig == SIGCONT || sig == SIGKILL) {
 		/* wakes a stopped process; pending stops are forgotten */
 		drop_queued(&p->sig.shared, STOP_SIGNALS);
@@ -226,15 +284,15 @@ int signal_send(struct process *p, struct thread *t,
 		p->exit_status = SIGKILL;
 		for (th = p->threads; th; th = th->next_in_process)
 			fr_task_post_event(th->task);
-		goto out;
+		return pre ? 1 : 0;
 	}
 	/* an ignored signal is dropped unless blocked (the handler may change) */
 	if (is_ignored(p, sig, forced) &&
 	    !(t ? held_back(t, sig) : p->threads && held_back(p->threads, sig)))
-		goto out;
-	err = enqueue(t ? &t->sig.pending : &p->sig.shared, info);
+		return pre ? 1 : 0;
+	err = enqueue(t ? &t->sig.pending : &p->sig.shared, info, pre);
 	if (err)
-		goto out;
+		return err;
 	if (t) {
 		if (wants(t, sig))
 			fr_task_post_event(t->task);
@@ -246,9 +304,43 @@ int signal_send(struct process *p, struct thread *t,
 			}
 		}
 	}
-out:
+	return 0;
+}
+
+int signal_send(struct process *p, struct thread *t,
+		const struct k_siginfo *info, bool forced)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&p->siglock);
+	int err = send_locked(p, t, info, forced, NULL);
+
 	fr_spin_unlock_irqrestore(&p->siglock, irq);
-	return err;
+	if (!err)
+		signalfd_notify(info->signo); /* pending now: signalfds see it */
+	return err > 0 ? 0 : err;
+}
+
+int signal_send_locked(struct process *p, struct thread *t,
+		       const struct k_siginfo *info)
+{
+	int err = send_locked(p, t, info, false, NULL);
+
+	if (!err)
+		signalfd_notify(info->signo);
+	return err > 0 ? 0 : err;
+}
+
+int signal_send_preallocated_locked(struct process *p, struct thread *t,
+				    struct sigqueue *q, uint64_t missed)
+{
+	if (q->queued) {
+		q->overrun = ktime_add(q->overrun, ktime_add(missed, 1));
+		return 0;
+	}
+	q->overrun = missed;
+	if (send_locked(p, t, &q->info, false, q))
+		return 1;
+	signalfd_notify(q->info.signo);
+	return 0;
 }
 
 int signal_send_simple(struct process *p, struct thread *t, int sig)
@@ -294,6 +386,19 @@ bool signal_pending_for(const struct thread *t)
 	       ((t->sig.pending.set | p->sig.shared.set) & ~t->sig.blocked);
 }
 
+/* The info of a dequeued entry; a timer's reports its overruns. */
+static void take_entry(struct sigqueue *q, struct k_siginfo *info)
+{
+	*info = q->info;
+	if (q->preallocated) {
+		info->status = q->overrun > INT32_MAX ? INT32_MAX :
+							 (int32_t)q->overrun;
+		q->overrun_last = info->status;
+		q->overrun = 0;
+	}
+	release_entry(q);
+}
+
 int signal_dequeue_from(struct sigpending *pend, uint64_t set,
 			struct k_siginfo *info)
 {
@@ -306,27 +411,24 @@ int signal_dequeue_from(struct sigpending *pend, uint64_t set,
 	if (ready & SYNCHRONOUS)
 		ready &= SYNCHRONOUS;
 	sig = __builtin_ctzll(ready) + 1;
-	if (sig < 32) {
+	if (pend->classic_held & SIGNAL_BIT(sig)) {
+		/* a classic slot is filled only when nothing was pending */
 		*info = pend->classic[sig - 1];
-		pend->set &= ~SIGNAL_BIT(sig);
-		return sig;
+		pend->classic_held &= ~SIGNAL_BIT(sig);
+	} else {
+		for (pp = &pend->queue; (q = *pp); pp = &q->next)
+			if (q->info.signo == sig)
+				break;
+		if (!q) { /* cannot happen: the set and the queue agree */
+			pend->set &= ~SIGNAL_BIT(sig);
+			return 0;
+		}
+		*pp = q->next;
+		take_entry(q, info);
 	}
-	for (pp = &pend->queue; (q = *pp); pp = &q->next)
-		if (q->info.signo == sig)
-			break;
-	if (!q) { /* cannot happen: the set and the queue agree */
-		pend->set &= ~SIGNAL_BIT(sig);
-		return 0;
-	}
-	*info = q->info;
-	*pp = q->next;
-	fr_kfree(q);
-	__atomic_sub_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED);
 	/* another instance of the same signal keeps it pending */
-	pend->set &= ~SIGNAL_BIT(sig);
-	for (q = pend->queue; q; q = q->next)
-		if (q->info.signo == sig)
-			pend->set |= SIGNAL_BIT(sig);
+	if (!still_pending(pend, sig))
+		pend->set &= ~SIGNAL_BIT(sig);
 	return sig;
 }
 

@@ -39,17 +39,36 @@ struct k_siginfo {
 
 enum { SI_KIND_KILL, SI_KIND_RT, SI_KIND_CHLD, SI_KIND_FAULT, SI_KIND_TIMER };
 
-/* A queued real-time signal (and extra instances of them). */
+struct sigpending;
+
+/*
+ * A queued signal: a real-time one (and extra instances of them), or the
+ * entry of a POSIX timer.  Ordinary entries are allocated when sent and
+ * freed when taken.  A preallocated one belongs to its timer, which sends
+ * it again and again (signal_send_preallocated_locked()): it is queued at
+ * most once, whatever its signal, and an expiry while it is still queued
+ * only counts an overrun, which the signal reports when it is taken.
+ */
 struct sigqueue {
 	struct k_siginfo info;
 	struct sigqueue *next;
+	bool preallocated;	  /* owned by a timer, never freed here */
+	bool queued;		  /* [sig] preallocated: on the list @where */
+	struct sigpending *where; /* [sig] preallocated: the list it is on */
+	uint64_t overrun;	  /* [sig] preallocated: expiries unreported */
+	int32_t overrun_last;	  /* [sig] preallocated: last si_overrun */
 };
 
-/* Pending signals: a set, the info of each classic one, a queue for RT. */
+/*
+ * Pending signals: a set, the info of each classic one, a queue for RT
+ * signals and for timers' entries.  A signal is in @set while its classic
+ * slot is held or an entry of the queue has it.
+ */
 struct sigpending {
 	uint64_t set;
+	uint64_t classic_held;	      /* the classic slots in use */
 	struct k_siginfo classic[32]; /* for signals 1..31 */
-	struct sigqueue *queue;	      /* signals 32..64, in order of arrival */
+	struct sigqueue *queue;	      /* in order of arrival */
 };
 
 /* A process's signal state (its threads share it).  [sig] */
@@ -94,6 +113,31 @@ void signal_flush(struct sigpending *p);
  */
 int signal_send(struct process *p, struct thread *t,
 		const struct k_siginfo *info, bool forced);
+
+/*
+ * signal_send_locked - signal_send() by the kernel (not forced) with
+ * @p's siglock held (from a timer's callback that holds it).
+ */
+int signal_send_locked(struct process *p, struct thread *t,
+		       const struct k_siginfo *info);
+
+/*
+ * signal_send_preallocated_locked - send the preallocated entry @q (its
+ * info filled by its owner) to @p, or to its thread @t: queue it, or when
+ * it is still queued from an earlier expiry, count one overrun more.
+ * @missed expiries are counted as overruns with it.  Returns 0, or 1 when
+ * the signal was not queued (ignored, or the process is ending).
+ * Context: any; @p's siglock held.
+ */
+int signal_send_preallocated_locked(struct process *p, struct thread *t,
+				    struct sigqueue *q, uint64_t missed);
+
+/*
+ * signal_unqueue_locked - take the preallocated entry @q off the pending
+ * list it is on (its owner is going away).  Context: the siglock of the
+ * process it was sent to held.
+ */
+void signal_unqueue_locked(struct sigqueue *q);
 
 /*
  * signal_send_simple - signal_send() with the info of kill() by the

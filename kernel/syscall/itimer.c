@@ -1,8 +1,9 @@
 /*
  * Interval timers: alarm, setitimer and getitimer.  ITIMER_REAL runs on a
- * kernel timer of the process and sends SIGALRM; the CPU-time timers
- * (ITIMER_VIRTUAL, ITIMER_PROF) are kept but not armed yet, as CPU time is
- * only sampled at ticks.  Precision is one tick.
+ * kernel timer of the process and sends SIGALRM; ITIMER_VIRTUAL (user
+ * time, SIGVTALRM) and ITIMER_PROF (user and system time, SIGPROF) count
+ * the process's processor time (time/posix_timer.h).  ITIMER_REAL has
+ * the precision of the kernel timers (time/timer.h).
  */
 #include <frame/timer.h>
 #include <linux/time.h>
@@ -15,13 +16,12 @@
 static void real_timer_get(struct process *p, uint64_t *left,
 			   uint64_t *interval)
 {
-	uint64_t now = fr_monotonic_ns(), at;
+	uint64_t at = ktimer_expires(&p->real_timer), now = fr_monotonic_ns();
 
 	*interval = p->real_interval;
 	*left = 0;
-	if (!p->real_timer.pending)
+	if (at == KTIME_NEVER)
 		return;
-	at = p->real_timer.expires * KTIME_TICK_NS;
 	*left = at > now ? at - now : 1000; /* due: Linux reports a little */
 }
 
@@ -82,8 +82,14 @@ long sys_getitimer(const struct syscall_args *a)
 		it.it_interval = to_timeval(interval);
 		break;
 	case ITIMER_VIRTUAL:
-	case ITIMER_PROF:
+	case ITIMER_PROF: {
+		struct timer_setting cur;
+
+		cpu_itimer_get(current_process(), (int)a->arg[0], &cur);
+		it.it_value = to_timeval(cur.value);
+		it.it_interval = to_timeval(cur.interval);
 		break;
+	}
 	default:
 		return -EINVAL;
 	}
@@ -110,6 +116,12 @@ long sys_setitimer(const struct syscall_args *a)
 		old.it_value = to_timeval(left);
 		old.it_interval = to_timeval(old_interval);
 		real_timer_set(p, value, interval);
+	} else {
+		struct timer_setting set = { value, interval }, prev;
+
+		cpu_itimer_set(p, which, &set, &prev);
+		old.it_value = to_timeval(prev.value);
+		old.it_interval = to_timeval(prev.interval);
 	}
 	if (a->arg[2] && FR_PUT_USER(old, fr_uaddr(a->arg[2])))
 		return -EFAULT;

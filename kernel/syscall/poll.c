@@ -13,6 +13,7 @@
 #include <linux/time_types.h>
 #include "syscall/syscall.h"
 #include "syscall/restart.h"
+#include "syscall/sigmask.h"
 #include "fs/file.h"
 #include "fs/poll.h"
 #include "process/process.h"
@@ -58,9 +59,7 @@ static uint64_t time_left(uint64_t deadline)
 
 /* ---- signal masks of ppoll and pselect6 ---- */
 
-/* Block @umask (a user sigset_t of @size bytes) for the wait; the old
- * mask comes back on the way out (restore_sigmask). */
-static int set_user_sigmask(uint64_t umask, uint64_t size)
+int set_user_sigmask(uint64_t umask, uint64_t size)
 {
 	struct thread *t = current_thread();
 	unsigned long irq;
@@ -80,15 +79,12 @@ static int set_user_sigmask(uint64_t umask, uint64_t size)
 	return 0;
 }
 
-/* Put the old mask back now, unless a signal interrupted the call: then
- * the handler runs with the wait's mask and the old one returns after it
- * (signal delivery restores it). */
-static void restore_sigmask(long ret)
+void restore_sigmask(bool interrupted)
 {
 	struct thread *t = current_thread();
 	unsigned long irq;
 
-	if (ret == -ERESTARTNOHAND)
+	if (interrupted)
 		return;
 	irq = fr_spin_lock_irqsave(&t->proc->siglock);
 	if (t->sig.restore_mask) {
@@ -256,7 +252,7 @@ long sys_ppoll(const struct syscall_args *a)
 	if (ret)
 		return ret;
 	ret = do_poll(a->arg[0], (unsigned)a->arg[1], deadline);
-	restore_sigmask(ret);
+	restore_sigmask(ret == -ERESTARTNOHAND);
 	return finish_timeout(a->arg[2], false, deadline, ret);
 }
 
@@ -414,6 +410,6 @@ long sys_pselect6(const struct syscall_args *a)
 	if (ret)
 		return ret;
 	ret = do_select((int)a->arg[0], sets, deadline);
-	restore_sigmask(ret);
+	restore_sigmask(ret == -ERESTARTNOHAND);
 	return finish_timeout(a->arg[4], false, deadline, ret);
 }

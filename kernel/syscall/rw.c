@@ -78,7 +78,7 @@ static long check_seekable(int fd)
 
 	if (!f)
 		return -EBADF;
-	if (S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode))
+	if (file_is_stream(f))
 		err = -ESPIPE;
 	file_put(f);
 	return err;

@@ -1,7 +1,7 @@
 /*
  * System and per-process information and controls: uname, reboot,
  * sysinfo, getcpu, getrandom, prctl, the resource limits (getrlimit,
- * setrlimit, prlimit64) and getrusage.
+ * setrlimit, prlimit64), and the processor times: getrusage and times.
  */
 #include <frame/cpu.h>
 #include <frame/mm.h>
@@ -15,6 +15,7 @@
 #include <linux/random.h>
 #include <linux/reboot.h>
 #include <linux/sysinfo.h>
+#include <linux/times.h>
 #include <linux/utsname.h>
 #include "syscall/syscall.h"
 #include "process/process.h"
@@ -307,31 +308,65 @@ static struct __kernel_old_timeval to_timeval(uint64_t ns)
 }
 
 /*
- * getrusage(2): the processor times (sampled at the timer tick); the
- * other counters are not kept yet and read 0.
+ * getrusage(2): the processor times (sampled at the timer tick) of the
+ * process (every thread it has had), of the calling thread, or of the
+ * children it waited for; the other counters are not kept yet and read 0.
  */
 long sys_getrusage(const struct syscall_args *a)
 {
 	struct process *p = current_process();
-	struct fr_task *task = fr_task_current();
-	uint64_t user, sys;
+	struct cputime c;
 	struct rusage ru;
 
 	switch ((int)a->arg[0]) {
 	case RUSAGE_SELF:
-		process_attrs_cpu_time(&p->attrs, task, false, &user, &sys);
+		process_cputime(p, &c);
 		break;
 	case RUSAGE_THREAD:
-		fr_task_cpu_time(task, &user, &sys);
+		thread_cputime(current_thread(), &c);
 		break;
 	case RUSAGE_CHILDREN:
-		process_attrs_cpu_time(&p->attrs, NULL, true, &user, &sys);
+		process_attrs_children_time(&p->attrs, &c.user_ns, &c.sys_ns);
 		break;
 	default:
 		return -EINVAL;
 	}
 	memset(&ru, 0, sizeof(ru));
-	ru.ru_utime = to_timeval(user);
-	ru.ru_stime = to_timeval(sys);
+	ru.ru_utime = to_timeval(c.user_ns);
+	ru.ru_stime = to_timeval(c.sys_ns);
 	return FR_PUT_USER(ru, fr_uaddr(a->arg[1])) ? -EFAULT : 0;
+}
+
+/* Linux's clock_t counts USER_HZ ticks a second, whatever its own HZ. */
+#define USER_HZ 100
+
+static __kernel_clock_t to_clock_t(uint64_t ns)
+{
+	return (__kernel_clock_t)(ns / (NSEC_PER_SEC / USER_HZ));
+}
+
+/*
+ * times(2): the processor times of the process and of the children it
+ * waited for, in clock_t; returns the clock_t ticks since boot (Linux's
+ * count starts elsewhere: only differences mean something).
+ */
+long sys_times(const struct syscall_args *a)
+{
+	struct process *p = current_process();
+	uint64_t child_user, child_sys;
+	struct cputime c;
+	struct tms t;
+
+	if (a->arg[0]) {
+		process_cputime(p, &c);
+		process_attrs_children_time(&p->attrs, &child_user,
+					    &child_sys);
+		t.tms_utime = to_clock_t(c.user_ns);
+		t.tms_stime = to_clock_t(c.sys_ns);
+		t.tms_cutime = to_clock_t(child_user);
+		t.tms_cstime = to_clock_t(child_sys);
+		if (FR_PUT_USER(t, fr_uaddr(a->arg[0])))
+			return -EFAULT;
+	}
+	return (long)to_clock_t(fr_monotonic_ns());
 }

@@ -1,16 +1,51 @@
 /*
- * Time system calls: clock_gettime, clock_getres, gettimeofday, time,
- * nanosleep and clock_nanosleep, over the clocks of time/clock.h (tick
- * resolution, realtime from a fixed epoch) and the timers of
- * time/timer.h.  An interrupted sleep returns -ERESTART_RESTARTBLOCK with
- * the time left written to @rem (relative sleeps) or -ERESTARTNOHAND
- * (absolute ones), as Linux does; the signal code turns them into EINTR.
+ * Time system calls: clock_gettime, clock_getres, clock_settime,
+ * gettimeofday, settimeofday, time, nanosleep and clock_nanosleep, over
+ * the clocks of time/clock.h and the timers of time/timer.h, or until a
+ * CPU-time clock reads a time (time/posix_timer.h).  Setting
+ * the time needs privilege (Linux's CAP_SYS_TIME: an effective uid of 0
+ * here), is checked in Linux's order (the value, then the permission) and
+ * moves only CLOCK_REALTIME (and the clocks that follow it).  The time
+ * zone settimeofday sets is only kept and given back by gettimeofday, as
+ * in Linux; the first one set without a time shifts the clock by it (the
+ * RTC kept local time), as Linux's warp_clock does.  An interrupted sleep
+ * returns -ERESTART_RESTARTBLOCK with the time left written to @rem
+ * (relative sleeps) or -ERESTARTNOHAND (absolute ones), as Linux does;
+ * the signal code turns them into EINTR.
  */
 #include <linux/time.h>
 #include "syscall/syscall.h"
 #include "syscall/restart.h"
+#include "process/process.h"
+#include "security/cred.h"
 #include "time/clock.h"
 #include "time/timer.h"
+#include "time/posix_timer.h"
+
+#define USEC_PER_SEC 1000000LL
+#define TZ_MINUTES_MAX (15 * 60)
+
+/* The time zone of settimeofday; [tz_lock]. */
+static struct timezone sys_tz;
+static struct fr_spinlock tz_lock = FR_SPINLOCK_INIT;
+static bool tz_set_once; /* [tz_lock] */
+
+/* Whether the caller may set the time (CAP_SYS_TIME). */
+static bool may_set_time(void)
+{
+	struct process_attrs *pa = &current_process()->attrs;
+	bool ok = cred_privileged(process_attrs_cred_lock(pa));
+
+	process_attrs_cred_unlock(pa);
+	return ok;
+}
+
+/* Linux's timespec64_valid_settod, on a checked timespec (@sec >= 0). */
+static bool settable(int64_t sec, int64_t nsec)
+{
+	return sec >= 0 && sec < REALTIME_SET_MAX_SEC && nsec >= 0 &&
+	       nsec < (int64_t)NSEC_PER_SEC;
+}
 
 long sys_clock_gettime(const struct syscall_args *a)
 {
@@ -46,13 +81,90 @@ long sys_gettimeofday(const struct syscall_args *a)
 			return -EFAULT;
 	}
 	if (a->arg[1]) {
-		/* no time zone is ever set: UTC, no DST */
-		struct timezone tz = { 0, 0 };
+		unsigned long irq = fr_spin_lock_irqsave(&tz_lock);
+		struct timezone tz = sys_tz;
 
+		fr_spin_unlock_irqrestore(&tz_lock, irq);
 		if (FR_PUT_USER(tz, fr_uaddr(a->arg[1])))
 			return -EFAULT;
 	}
 	return 0;
+}
+
+/* Linux's do_sys_settimeofday64: @ns (when @has_tv), then @tz. */
+static long set_time_of_day(bool has_tv, int64_t sec, int64_t nsec,
+			    const struct timezone *tz)
+{
+	bool warp = false;
+
+	if (has_tv && !settable(sec, nsec))
+		return -EINVAL;
+	if (!may_set_time())
+		return -EPERM;
+	if (tz) {
+		unsigned long irq;
+
+		if (tz->tz_minuteswest > TZ_MINUTES_MAX ||
+		    tz->tz_minuteswest < -TZ_MINUTES_MAX)
+			return -EINVAL;
+		irq = fr_spin_lock_irqsave(&tz_lock);
+		sys_tz = *tz;
+		warp = !tz_set_once && !has_tv && tz->tz_minuteswest;
+		tz_set_once = true;
+		fr_spin_unlock_irqrestore(&tz_lock, irq);
+	}
+	if (warp) {
+		uint64_t now;
+
+		if (!clock_read(CLOCK_REALTIME, &now))
+			clock_set_realtime(
+				now + (uint64_t)((int64_t)tz->tz_minuteswest *
+						 60 * (int64_t)NSEC_PER_SEC));
+	}
+	if (has_tv)
+		clock_set_realtime((uint64_t)sec * NSEC_PER_SEC +
+				   (uint64_t)nsec);
+	if (warp || has_tv)
+		posix_timers_clock_was_set(); /* absolute realtime timers */
+	return 0;
+}
+
+long sys_settimeofday(const struct syscall_args *a)
+{
+	struct __kernel_old_timeval tv = { 0, 0 };
+	struct timezone tz;
+
+	if (a->arg[0]) {
+		if (FR_GET_USER(tv, fr_uaddr(a->arg[0])))
+			return -EFAULT;
+		/* Linux lets 1000000 through here; settable() refuses it */
+		if (tv.tv_usec > USEC_PER_SEC || tv.tv_usec < 0)
+			return -EINVAL;
+	}
+	if (a->arg[1] && FR_GET_USER(tz, fr_uaddr(a->arg[1])))
+		return -EFAULT;
+	return set_time_of_day(a->arg[0] != 0, tv.tv_sec, tv.tv_usec * 1000,
+			       a->arg[1] ? &tz : NULL);
+}
+
+/*
+ * clock_settime: CLOCK_REALTIME alone can be set; a CPU clock never is
+ * (-EPERM for one that exists, as Linux's posix_cpu_clock_set), and the
+ * other clocks have no setter (-EINVAL before the timespec is read).
+ */
+long sys_clock_settime(const struct syscall_args *a)
+{
+	int clockid = (int)a->arg[0];
+	struct __kernel_timespec ts;
+	int64_t off;
+
+	if (clockid != CLOCK_REALTIME && clockid >= 0)
+		return -EINVAL;
+	if (FR_GET_USER(ts, fr_uaddr(a->arg[1])))
+		return -EFAULT;
+	if (clockid < 0)
+		return clock_offset(clockid, &off) ? -EINVAL : -EPERM;
+	return set_time_of_day(true, ts.tv_sec, ts.tv_nsec, NULL);
 }
 
 long sys_time(const struct syscall_args *a)
@@ -103,7 +215,7 @@ long sys_nanosleep(const struct syscall_args *a)
 /*
  * Whether clock_nanosleep() sleeps on @clockid, as in Linux: not on the
  * raw and coarse clocks, nor on CLOCK_THREAD_CPUTIME_ID (-EOPNOTSUPP);
- * the CPU clocks by pid are refused later for a thread (-EINVAL).
+ * the CPU clock of the caller's thread by id is refused later (-EINVAL).
  */
 static bool can_sleep_on(int clockid)
 {
@@ -133,8 +245,16 @@ long sys_clock_nanosleep(const struct syscall_args *a)
 	err = timespec_from_user(fr_uaddr(a->arg[2]), &ns);
 	if (err)
 		return err;
-	if (clock_is_thread_cpu(clockid))
-		return -EINVAL; /* the caller's thread CPU clock, by pid */
+	if (clock_is_cpu(clockid)) {
+		err = cpu_clock_nanosleep(clockid, absolute, ns, &now);
+		if (err != -EINTR)
+			return err;
+		if (absolute)
+			return -ERESTARTNOHAND;
+		if (a->arg[3] && timespec_to_user(fr_uaddr(a->arg[3]), now))
+			return -EFAULT;
+		return -ERESTART_RESTARTBLOCK;
+	}
 	now = fr_monotonic_ns();
 	deadline = absolute ? clock_to_monotonic(clockid, ns) :
 			      ktime_add(now, ns);

@@ -1,30 +1,51 @@
 /*
  * The clocks: each one is the frame's monotonic clock plus an offset (see
- * clock.h), and timespecs to and from user memory.
+ * clock.h), the wall clock's offset, or processor time, and timespecs to
+ * and from user memory.
  */
 #include <asm-generic/errno.h>
+#include <frame/log.h>
+#include <frame/vdso.h>
 #include <linux/time.h>
 #include "time/clock.h"
 #include "time/timer.h"
+#include "time/cputime.h"
 #include "process/process.h"
+
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC, ns; atomic. */
+static int64_t realtime_offset =
+	(int64_t)(REALTIME_EPOCH_SEC * NSEC_PER_SEC);
+
+static void set_offset(int64_t off)
+{
+	__atomic_store_n(&realtime_offset, off, __ATOMIC_RELEASE);
+	fr_vdso_set_realtime_offset(off);
+}
+
+void clock_setup(void)
+{
+	uint64_t boot_ns;
+	int err = fr_rtc_boot_realtime_ns(&boot_ns);
+
+	if (err || boot_ns > (uint64_t)REALTIME_SET_MAX_SEC * NSEC_PER_SEC) {
+		fr_printk("clock: no wall-clock time from the RTC (error %d): "
+			  "it starts at 2025-01-01 00:00:00 UTC\n", -err);
+		boot_ns = REALTIME_EPOCH_SEC * NSEC_PER_SEC;
+	}
+	set_offset((int64_t)boot_ns);
+}
+
+void clock_set_realtime(uint64_t ns)
+{
+	set_offset((int64_t)ns - (int64_t)fr_monotonic_ns());
+}
 
 /* The CPU clocks of clock_getcpuclockid() and pthread_getcpuclockid(). */
 #define CPUCLOCK_PERTHREAD 4
 #define CPUCLOCK_WHICH(id) ((id)&3)
+#define CPUCLOCK_VIRT 1 /* user time only; PROF and SCHED: all of it */
 #define CPUCLOCK_FD 3 /* dynamic clocks of file descriptors */
 #define CPUCLOCK_PID(id) (~((id) >> 3))
-
-/*
- * When the process (or thread) began, on the monotonic clock: the CPU
- * clocks count from there.  Processes do not record it yet, so the CPU
- * clocks count from boot; with the start time in struct process and
- * struct thread this becomes a field read.
- */
-static uint64_t cpu_clock_start(bool thread)
-{
-	(void)thread;
-	return 0;
-}
 
 bool clock_is_cpu(int clockid)
 {
@@ -40,31 +61,51 @@ bool clock_is_thread_cpu(int clockid)
 }
 
 /*
- * Whether the negative @clockid names an existing CPU clock: of a process
- * (pid 0: the caller's), or of a thread of the caller's process (tid 0:
- * the caller), as Linux allows.
+ * Read the CPU clock @clockid (@ns may be NULL: only check it): of the
+ * caller's process or thread, of a process (pid 0: the caller's), or of
+ * a thread of the caller's process (tid 0: the caller), as Linux allows.
+ * Returns 0, or -EINVAL for a clock of nothing.
  */
-static bool cpu_clock_exists(int clockid)
+static int cpu_clock_read(int clockid, uint64_t *ns)
 {
 	struct thread *self = current_thread(), *t;
-	int pid = CPUCLOCK_PID(clockid);
-	bool found;
+	bool thread = clock_is_thread_cpu(clockid);
+	int pid = clockid < 0 ? CPUCLOCK_PID(clockid) : 0;
+	struct cputime c = { 0, 0 };
+	struct process *p;
+	int err = 0;
 
-	if (CPUCLOCK_WHICH(clockid) >= CPUCLOCK_FD || pid < 0)
-		return false;
-	if (!pid)
-		return true;
-	if (!self)
-		return false;
-	fr_mutex_lock(&process_tree_lock);
-	if (clock_is_thread_cpu(clockid)) {
-		t = thread_find(pid);
-		found = t && t->proc == self->proc;
+	if (clockid < 0 && (CPUCLOCK_WHICH(clockid) >= CPUCLOCK_FD || pid < 0))
+		return -EINVAL;
+	if (!self) { /* the kernel itself: no process, no time */
+		err = pid ? -EINVAL : 0;
+	} else if (!pid) {
+		if (thread)
+			thread_cputime(self, &c);
+		else
+			process_cputime(self->proc, &c);
 	} else {
-		found = process_find(pid) != NULL;
+		fr_mutex_lock(&process_tree_lock);
+		if (thread) {
+			t = thread_find(pid);
+			if (t && t->proc == self->proc)
+				thread_cputime(t, &c);
+			else
+				err = -EINVAL;
+		} else {
+			p = process_find(pid);
+			if (p)
+				process_cputime(p, &c);
+			else
+				err = -EINVAL;
+		}
+		fr_mutex_unlock(&process_tree_lock);
 	}
-	fr_mutex_unlock(&process_tree_lock);
-	return found;
+	if (!err && ns)
+		*ns = clockid < 0 && CPUCLOCK_WHICH(clockid) == CPUCLOCK_VIRT ?
+			      c.user_ns :
+			      cputime_total(&c);
+	return err;
 }
 
 int clock_offset(int clockid, int64_t *off)
@@ -74,7 +115,7 @@ int clock_offset(int clockid, int64_t *off)
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_TAI:
-		*off = (int64_t)(REALTIME_EPOCH_SEC * NSEC_PER_SEC);
+		*off = __atomic_load_n(&realtime_offset, __ATOMIC_ACQUIRE);
 		return 0;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
@@ -87,12 +128,18 @@ int clock_offset(int clockid, int64_t *off)
 	case CLOCK_THREAD_CPUTIME_ID:
 		break;
 	default:
-		if (clockid >= 0 || !cpu_clock_exists(clockid))
+		if (clockid >= 0 || cpu_clock_read(clockid, NULL))
 			return -EINVAL;
 		break;
 	}
-	*off = -(int64_t)cpu_clock_start(clock_is_thread_cpu(clockid));
+	*off = 0;
 	return 0;
+}
+
+static bool clock_is_coarse(int clockid)
+{
+	return clockid == CLOCK_REALTIME_COARSE ||
+	       clockid == CLOCK_MONOTONIC_COARSE;
 }
 
 int clock_read(int clockid, uint64_t *ns)
@@ -100,9 +147,14 @@ int clock_read(int clockid, uint64_t *ns)
 	uint64_t mono = fr_monotonic_ns();
 	int64_t off;
 
+	if (clock_is_cpu(clockid))
+		return cpu_clock_read(clockid, ns);
 	if (clock_offset(clockid, &off))
 		return -EINVAL;
-	*ns = off >= 0 ? mono + (uint64_t)off : mono - (uint64_t)-off;
+	if (clock_is_coarse(clockid)) /* the time of the last tick */
+		mono -= mono % KTIME_TICK_NS;
+	/* wraps like the vDSO's sum: a realtime set near 0 stays >= 0 */
+	*ns = mono + (uint64_t)off;
 	return 0;
 }
 
@@ -112,7 +164,10 @@ int clock_resolution(int clockid, uint64_t *ns)
 
 	if (clock_offset(clockid, &off))
 		return -EINVAL;
-	*ns = KTIME_TICK_NS;
+	if (clock_is_coarse(clockid) || clock_is_cpu(clockid))
+		*ns = KTIME_TICK_NS;
+	else
+		*ns = fr_timer_resolution_ns();
 	return 0;
 }
 

@@ -5,15 +5,20 @@
  * Every clock is the monotonic clock plus an offset:
  *   CLOCK_MONOTONIC, _RAW, _COARSE, CLOCK_BOOTTIME(_ALARM): no offset
  *     (the machine never suspends);
- *   CLOCK_REALTIME, _COARSE, _ALARM, CLOCK_TAI: REALTIME_EPOCH_SEC at
- *     boot, since the frame has no API to read the CMOS RTC yet (the
- *     port I/O belongs in frame/); TAI has no leap-second offset;
+ *   CLOCK_REALTIME, _COARSE, _ALARM, CLOCK_TAI: the wall clock, from the
+ *     battery-backed clock the frame read at boot
+ *     (fr_rtc_boot_realtime_ns), or REALTIME_EPOCH_SEC at boot when it
+ *     has none (with a log line); clock_settime and settimeofday move it
+ *     (clock_set_realtime); TAI has no leap-second offset;
  *   CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the CPU clocks
  *     by id (negative ids: any process, a thread of the caller's
- *     process): there is no CPU-time accounting yet, so they count the
- *     time since the process or thread started (see cpu_clock_start() in
- *     clock.c).
- * Resolution is one tick (10 ms), that of fr_monotonic_ns().
+ *     process): the processor time of time/cputime.h.
+ * The coarse clocks read the time of the last tick (the monotonic clock
+ * rounded down to 1 / FR_TICK_HZ s).  Resolution: the frame's timer
+ * resolution (1 ns with a TSC and one-shot timer events) for the
+ * monotonic and realtime clocks, the tick for the coarse and CPU clocks.
+ * The vDSO computes the same values from the same offset, which
+ * clock_set_realtime() publishes to it.
  */
 #ifndef KERNEL_TIME_CLOCK_H
 #define KERNEL_TIME_CLOCK_H
@@ -22,12 +27,28 @@
 #include <frame/user.h>
 #include <linux/time_types.h>
 
-/* Realtime at boot: 2025-01-01 00:00:00 UTC, until the RTC is read. */
+/* Realtime at boot without a usable RTC: 2025-01-01 00:00:00 UTC. */
 #define REALTIME_EPOCH_SEC 1735689600ULL
+/* The latest wall-clock time that may be set (Linux's
+ * TIME_SETTOD_SEC_MAX: KTIME_SEC_MAX less 30 years of uptime). */
+#define REALTIME_SET_MAX_SEC (9223372036LL - 946080000LL)
 
 /*
- * clock_offset - @clockid's value minus the monotonic clock, in ns.
- * Returns 0, or -EINVAL for a clock that does not exist.
+ * clock_setup - start the wall clock from the RTC's time at boot, or from
+ * REALTIME_EPOCH_SEC, and publish it to the vDSO.  Context: boot, once.
+ */
+void clock_setup(void);
+
+/*
+ * clock_set_realtime - make CLOCK_REALTIME read @ns now (the caller has
+ * checked the value and the permission).  Context: any.
+ */
+void clock_set_realtime(uint64_t ns);
+
+/*
+ * clock_offset - @clockid's value minus the monotonic clock, in ns (0 for
+ * the CPU-time clocks, which are no such offset: only clock_read() reads
+ * them).  Returns 0, or -EINVAL for a clock that does not exist.
  */
 int clock_offset(int clockid, int64_t *off) FR_MUST_CHECK;
 

@@ -1,10 +1,12 @@
 /*
- * Kernel timers on the frame's periodic tick: one list of armed timers
- * sorted by the tick they fire at (equal ticks in arming order), under an
- * IRQ-saving spinlock.  The tick hook takes the due timers off the list
- * one at a time and runs each callback with the lock released, recording
- * which timer runs so that ktimer_cancel() can wait for it.  Precision is
- * one tick (10 ms); see timer.h.
+ * Kernel timers: one list of armed timers sorted by deadline (equal
+ * deadlines in arming order), under an IRQ-saving spinlock, with the
+ * frame's timer event always set for the earliest one.  The event hook
+ * (and, as a safety net and for frames without one-shot events, the tick
+ * hook) takes the due timers off the list one at a time and runs each
+ * callback with the lock released, recording which timer runs so that
+ * ktimer_cancel() can wait for it; then sets the event for the new
+ * earliest deadline.  See timer.h.
  */
 #include <frame/cpu.h>
 #include "time/timer.h"
@@ -24,17 +26,12 @@ void ktimer_init(struct ktimer *t, ktimer_fn fn, struct fr_task *task)
 	t->fn = fn;
 	t->task = task;
 	t->process = NULL;
-	t->expires = 0;
+	t->posix = NULL;
+	t->expires_ns = 0;
 	t->pending = false;
 	t->next = NULL;
 	t->prev = NULL;
 	__atomic_store_n(&t->fired, false, __ATOMIC_RELAXED);
-}
-
-uint64_t ktime_deadline_ticks(uint64_t deadline_ns)
-{
-	return deadline_ns / KTIME_TICK_NS +
-	       (deadline_ns % KTIME_TICK_NS ? 1 : 0);
 }
 
 static void unlink_locked(struct ktimer *t)
@@ -55,16 +52,18 @@ void ktimer_arm(struct ktimer *t, uint64_t deadline_ns)
 		unlink_locked(t);
 	__atomic_store_n(&t->fired, false, __ATOMIC_RELEASE);
 	if (deadline_ns != KTIME_NEVER) {
-		t->expires = ktime_deadline_ticks(deadline_ns);
-		/* after every timer due at the same tick or earlier */
+		t->expires_ns = deadline_ns;
+		/* after every timer due at the same time or earlier */
 		at = timer_list.prev;
-		while (at != &timer_list && at->expires > t->expires)
+		while (at != &timer_list && at->expires_ns > t->expires_ns)
 			at = at->prev;
 		t->prev = at;
 		t->next = at->next;
 		at->next->prev = t;
 		at->next = t;
 		t->pending = true;
+		if (timer_list.next == t) /* the new earliest deadline */
+			fr_timer_event_at(deadline_ns);
 	}
 	fr_spin_unlock_irqrestore(&timer_lock, irq);
 }
@@ -91,13 +90,27 @@ bool ktimer_fired(const struct ktimer *t)
 	return __atomic_load_n(&t->fired, __ATOMIC_ACQUIRE);
 }
 
-void ktimer_tick(void)
+uint64_t ktimer_expires(struct ktimer *t)
 {
-	uint64_t now = fr_ticks();
+	unsigned long irq = fr_spin_lock_irqsave(&timer_lock);
+	uint64_t at = t->pending ? t->expires_ns : KTIME_NEVER;
+
+	fr_spin_unlock_irqrestore(&timer_lock, irq);
+	return at;
+}
+
+/*
+ * Fire the timers due now, then set the frame's event for the earliest
+ * one left.  A callback that arms a timer for a time already past makes
+ * it fire on the next pass, not in this one: the time is taken once.
+ */
+static void run_due(void)
+{
+	uint64_t now = fr_monotonic_ns();
 	unsigned long irq = fr_spin_lock_irqsave(&timer_lock);
 	struct ktimer *t;
 
-	while ((t = timer_list.next) != &timer_list && t->expires <= now) {
+	while ((t = timer_list.next) != &timer_list && t->expires_ns <= now) {
 		unlink_locked(t);
 		__atomic_store_n(&t->fired, true, __ATOMIC_RELEASE);
 		timer_running = t;
@@ -110,7 +123,13 @@ void ktimer_tick(void)
 		irq = fr_spin_lock_irqsave(&timer_lock);
 		timer_running = NULL;
 	}
+	fr_timer_event_at(t != &timer_list ? t->expires_ns : KTIME_NEVER);
 	fr_spin_unlock_irqrestore(&timer_lock, irq);
+}
+
+void ktimer_tick(void)
+{
+	run_due();
 	if (timer_next_hook)
 		timer_next_hook();
 }
@@ -118,6 +137,7 @@ void ktimer_tick(void)
 void ktimer_setup(fr_tick_fn next)
 {
 	timer_next_hook = next;
+	fr_inject_timer_event_hook(run_due);
 	fr_inject_tick_hook(ktimer_tick);
 }
 

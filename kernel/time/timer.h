@@ -1,16 +1,15 @@
 /*
- * Kernel timers, run from the frame's periodic tick, and sleeping until a
- * condition, a deadline or a signal.
+ * Kernel timers, run from the frame's timer event and tick, and sleeping
+ * until a condition, a deadline or a signal.
  *
- * Deadlines are nanoseconds of the monotonic clock (fr_monotonic_ns).
- * Precision is one tick (1 / FR_TICK_HZ s = 10 ms): a timer fires at the
- * first tick at which the monotonic clock has reached its deadline, never
- * earlier and, unless ticks are lost, less than one tick later.  Finer
- * timers (a one-shot hardware timer, high-resolution clocks) are left to
- * the scheduling/time work; only timer.c would change.
+ * Deadlines are nanoseconds of the monotonic clock (fr_monotonic_ns).  A
+ * timer fires once the monotonic clock has reached its deadline, never
+ * earlier: when due, through the frame's one-shot timer event set for the
+ * earliest deadline, when the frame has one (fr_timer_resolution_ns() is
+ * 1 ns), else at the first tick (1 / FR_TICK_HZ s) at or after it.
  *
- * Callbacks run in IRQ context, on the boot CPU's tick, without the timer
- * lock: they must not sleep, and may arm or cancel timers (their own one
+ * Callbacks run in IRQ context, on the boot CPU, without the timer lock:
+ * they must not sleep, and may arm or cancel timers (their own one
  * included).  Arming and cancelling are safe against a timer that is
  * firing: ktimer_cancel() returns only once its callback has finished.
  */
@@ -28,6 +27,8 @@
 
 struct ktimer;
 struct process;
+struct timerfd_ctx;
+struct posix_timer;
 
 /* What a timer does when it fires; called in IRQ context. */
 typedef void (*ktimer_fn)(struct ktimer *t);
@@ -36,10 +37,12 @@ struct ktimer {
 	ktimer_fn fn;	      /* NULL: wake @task */
 	struct fr_task *task; /* for fn == NULL, or for fn's own use */
 	struct process *process; /* for fn's own use: a process's timer */
-	uint64_t expires;     /* [timer lock] tick at which it fires */
+	struct timerfd_ctx *timerfd; /* for fn's own use: a timerfd's timer */
+	struct posix_timer *posix; /* for fn's own use: a POSIX timer */
+	uint64_t expires_ns;  /* [timer lock] monotonic deadline */
 	bool pending;	      /* [timer lock] queued */
 	bool fired;	      /* atomic: fired since it was last armed */
-	struct ktimer *next;  /* [timer lock] sorted by expires */
+	struct ktimer *next;  /* [timer lock] sorted by expires_ns */
 	struct ktimer *prev;
 };
 
@@ -51,8 +54,9 @@ void ktimer_init(struct ktimer *t, ktimer_fn fn, struct fr_task *task);
 
 /*
  * ktimer_arm - fire @t once at @deadline_ns (monotonic), replacing any
- * deadline it had; a deadline already past fires at the next tick, and
- * KTIME_NEVER only cancels.  Clears ktimer_fired().  Context: any.
+ * deadline it had; a deadline already past fires at once (at the next
+ * tick without one-shot events), and KTIME_NEVER only cancels.  Clears
+ * ktimer_fired().  Context: any.
  */
 void ktimer_arm(struct ktimer *t, uint64_t deadline_ns);
 
@@ -67,6 +71,12 @@ bool ktimer_cancel(struct ktimer *t);
 bool ktimer_fired(const struct ktimer *t);
 
 /*
+ * ktimer_expires - the deadline (monotonic ns) at which @t will fire, or
+ * KTIME_NEVER when it is not armed.  Context: any.
+ */
+uint64_t ktimer_expires(struct ktimer *t);
+
+/*
  * ktimer_tick - the service's tick hook: fire the timers that are due.
  * Context: IRQ, installed with fr_inject_tick_hook() by ktimer_setup().
  */
@@ -74,16 +84,10 @@ void ktimer_tick(void);
 
 /*
  * ktimer_setup - install the tick hook, chaining @next (the hook that
- * was there before, NULL if none), which is called after the timers.
- * Context: boot, once.
+ * was there before, NULL if none), which is called after the timers, and
+ * the timer event hook.  Context: boot, once.
  */
 void ktimer_setup(fr_tick_fn next);
-
-/*
- * ktime_deadline_ticks - the tick at which a timer with @deadline_ns
- * fires (the deadline rounded up to a tick).
- */
-uint64_t ktime_deadline_ticks(uint64_t deadline_ns);
 
 /* ktime_add - @a + @b, saturating at KTIME_NEVER. */
 static inline uint64_t ktime_add(uint64_t a, uint64_t b)

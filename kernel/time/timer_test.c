@@ -2,8 +2,9 @@
  * KTESTs of the kernel timers: timers fire in deadline order (equal
  * deadlines in arming order), a cancelled or re-armed timer does not fire
  * at its old deadline, a callback runs within one tick after its deadline
- * and never before, callbacks may re-arm their own timer, and
- * KTIME_WAIT_EVENT returns on its condition, its deadline or at once.
+ * and never before, deadlines keep their nanoseconds, callbacks may re-arm
+ * their own timer, and KTIME_WAIT_EVENT returns on its condition, its
+ * deadline or at once.
  * The timers are file-scope so that a failed check never leaves an armed
  * timer on a dead stack; every test cancels them before it returns.
  */
@@ -137,14 +138,14 @@ KTEST(timer, cancel_and_rearm)
 	KT_EXPECT(ktimer_cancel(&tt[2])); /* still pending */
 	KT_EXPECT(!ktimer_cancel(&tt[1])); /* fired: not pending */
 	cancel_all();
-	/* a deadline already past fires at the next tick */
+	/* a deadline already past fires at once (or at the next tick) */
 	ktimer_arm(&tt[0], 0);
 	KT_EXPECT_EQ(ktime_sleep_until(fr_monotonic_ns() + 30 * MS), 0);
 	KT_EXPECT_EQ(count(0), 1);
 	cancel_all();
 }
 
-/* Each callback runs at the first tick at or after its deadline. */
+/* Each callback runs at or after its deadline, within a tick. */
 KTEST(timer, within_a_tick)
 {
 	static const uint64_t delay[NT] = { 1 * MS, 25 * MS, 30 * MS,
@@ -165,10 +166,34 @@ KTEST(timer, within_a_tick)
 		KT_EXPECT(tt_at[i] >= deadline[i]);
 		KT_EXPECT(tt_at[i] < deadline[i] + KTIME_TICK_NS);
 	}
-	KT_EXPECT_EQ(ktime_deadline_ticks(0), 0);
-	KT_EXPECT_EQ(ktime_deadline_ticks(1), 1);
-	KT_EXPECT_EQ(ktime_deadline_ticks(KTIME_TICK_NS), 1);
-	KT_EXPECT_EQ(ktime_deadline_ticks(KTIME_TICK_NS + 1), 2);
+}
+
+/* Deadlines are kept to the nanosecond, not rounded to a tick; a timer
+ * a fraction of a tick ahead fires at or after it. */
+KTEST(timer, nanosecond_deadlines)
+{
+	uint64_t now, deadline;
+
+	reset(log_fn);
+	KT_EXPECT_EQ(ktimer_expires(&tt[0]), KTIME_NEVER);
+	deadline = fr_monotonic_ns() + 10000 * MS + 1234567;
+	ktimer_arm(&tt[0], deadline);
+	KT_EXPECT_EQ(ktimer_expires(&tt[0]), deadline);
+	KT_EXPECT(ktimer_cancel(&tt[0]));
+	KT_EXPECT_EQ(ktimer_expires(&tt[0]), KTIME_NEVER);
+	/* in deadline order, each at or after its deadline */
+	now = fr_monotonic_ns();
+	deadline = now + 1234567;
+	ktimer_arm(&tt[0], deadline);
+	ktimer_arm(&tt[1], now + 200 * 1000); /* 200 us */
+	KT_EXPECT_EQ(ktime_sleep_until(now + 30 * MS), 0);
+	KT_EXPECT_EQ(count(0), 1);
+	KT_EXPECT_EQ(count(1), 1);
+	KT_EXPECT(tt_at[0] >= deadline);
+	KT_EXPECT(tt_at[1] >= now + 200 * 1000);
+	KT_EXPECT(tt_at[1] <= tt_at[0]);
+	KT_EXPECT_EQ(ktimer_expires(&tt[0]), KTIME_NEVER);
+	cancel_all();
 }
 
 KTEST(timer, callback_rearms_and_cancels_itself)

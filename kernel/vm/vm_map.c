@@ -23,6 +23,7 @@
 #include <frame/heap.h>
 #include <frame/log.h>
 #include <frame/sync.h>
+#include <frame/vdso.h>
 #include "fs/file.h"
 #include "vm/vm_map.h"
 #include "vm/vm_object.h"
@@ -398,6 +399,55 @@ int vm_map_add_file(struct vm_map *map, uint64_t start, uint64_t len,
 	return 0;
 }
 
+/* Map the vDSO's page at @addr of area @v (a VMA_VVAR or VMA_VDSO one). */
+static int map_vdso_page(struct vm_map *map, struct vma *v, uint64_t addr)
+{
+	int err = fr_vdso_map(map->space, fr_uaddr(addr), vma_pgoff_at(v, addr),
+			      v->prot);
+
+	if (!err)
+		account(map, v, 1);
+	return err;
+}
+
+int vm_map_add_vdso(struct vm_map *map, uint64_t *ehdr)
+{
+	static const struct {
+		unsigned prot, flags;
+	} part[2] = {
+		{ FR_PROT_READ, VMA_VVAR | VMA_NOMAYWRITE | VMA_NOMAYEXEC },
+		{ FR_PROT_READ | FR_PROT_EXEC, VMA_VDSO | VMA_NOMAYWRITE },
+	};
+	uint64_t npages = fr_vdso_npages(), start, first[3];
+
+	*ehdr = 0;
+	if (npages <= FR_VDSO_VVAR_PAGES)
+		return 0;
+	start = vm_map_place(map, 0, npages * FR_PAGE_SIZE, false);
+	if (!start)
+		return -ENOMEM;
+	first[0] = start;
+	first[1] = start + FR_VDSO_VVAR_PAGES * FR_PAGE_SIZE;
+	first[2] = start + npages * FR_PAGE_SIZE;
+	for (unsigned i = 0; i < 2; i++) {
+		struct vma *v = vma_new(map, first[i], first[i + 1],
+					part[i].prot, part[i].flags);
+
+		if (!v)
+			return -ENOMEM;
+		v->pgoff = PAGES(first[i] - start);
+		insert_sorted(map, v);
+		for (uint64_t a = v->start; a < v->end; a += FR_PAGE_SIZE) {
+			int err = map_vdso_page(map, v, a);
+
+			if (err)
+				return err;
+		}
+	}
+	*ehdr = first[1];
+	return 0;
+}
+
 void vma_zap(struct vma *v, uint64_t start, uint64_t end)
 {
 	zap(v->map, v, start, end);
@@ -653,6 +703,11 @@ int vm_map_fault(struct vm_map *map, uint64_t addr, bool write, bool exec)
 						   fr_uaddr(page_addr),
 						   FR_PAGE_SIZE, v->prot);
 		return break_cow(map, v, page_addr, page);
+	}
+	if (v->flags & (VMA_VVAR | VMA_VDSO)) {
+		/* past the block (an area mremap made longer): SIGBUS */
+		err = map_vdso_page(map, v, page_addr);
+		return err == -EINVAL ? -EIO : err;
 	}
 	if (v->obj) {
 		err = vm_object_page(v->obj, vma_pgoff_at(v, page_addr), &page);

@@ -26,6 +26,11 @@
  * file on a noexec mount) */
 #define VMA_NOMAYWRITE 0x20
 #define VMA_NOMAYEXEC 0x40
+/* The frame's vDSO (<frame/vdso.h>): its data pages ("[vvar]") and its
+ * code ("[vdso]"); @pgoff is the page of the vDSO block at @start.  Their
+ * pages are the frame's, mapped again by a fault after MADV_DONTNEED. */
+#define VMA_VVAR 0x80
+#define VMA_VDSO 0x100
 
 struct file;
 struct vm_map;
@@ -108,6 +113,16 @@ void vm_map_destroy(struct vm_map *map);
  */
 int vm_map_add(struct vm_map *map, uint64_t start, uint64_t len,
 	       unsigned prot, unsigned flags) FR_MUST_CHECK;
+
+/*
+ * vm_map_add_vdso - map the frame's vDSO block (<frame/vdso.h>) at the
+ * top of the free space below mmap_top: its data pages as a read-only
+ * "[vvar]" area, its code as a read-and-execute "[vdso]" area, neither of
+ * which mprotect may make writable.  Sets *@ehdr to the code's address
+ * (AT_SYSINFO_EHDR), or 0 when the frame has no vDSO.  Returns 0 or
+ * -ENOMEM.
+ */
+int vm_map_add_vdso(struct vm_map *map, uint64_t *ehdr) FR_MUST_CHECK;
 
 /*
  * vm_map_add_file - map [start, start + len) of @file (whose pages are

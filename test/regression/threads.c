@@ -10,10 +10,14 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "check.h"
 
@@ -69,9 +73,30 @@ static void *spinner(void *arg)
     return NULL;
 }
 
+/* Whether thread @tid of this process has ended (a zombie, or gone). */
+static int thread_ended(pid_t tid)
+{
+    char path[64], buf[256], *state;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+    f = fopen(path, "r");
+    if (!f)
+        return errno == ENOENT;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    state = strrchr(buf, ')');
+    return state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
+}
+
 static void *last_one(void *arg)
 {
-    for (int i = 0; i < 20; i++)
+    pid_t leader = getpid();
+
+    /* the main thread must be gone first, also on another CPU */
+    for (time_t end = time(NULL) + 20; !thread_ended(leader) && time(NULL) < end;)
         sched_yield();
     syscall(SYS_exit, 9); /* the last thread: its status is the process's */
     return NULL;
@@ -84,6 +109,8 @@ int main(void)
     void *ret;
 
     memset(res, 0, sizeof(res));
+    mkdir("/proc", 0555); /* as PID 1; where it is mounted already, EBUSY */
+    mount("proc", "/proc", "proc", 0, NULL);
     for (int i = 0; i < NTHREADS; i++)
         CHECK(pthread_create(&th[i], NULL, worker, &res[i]) == 0, "pthread_create %d", i);
     for (int i = 0; i < NTHREADS; i++) {
@@ -108,7 +135,8 @@ int main(void)
         while (!wtid)
             sched_yield();
         CHECK(syscall(SYS_tgkill, getpid(), wtid, SIGUSR1) == 0, "tgkill errno %d", errno);
-        for (int i = 0; i < 1000 && !handler_tid; i++)
+        /* the handler runs when the waiter's CPU takes the signal */
+        for (time_t end = time(NULL) + 20; !handler_tid && time(NULL) < end;)
             sched_yield();
         CHECK(handler_tid == wtid, "handler ran on %d, expected thread %d", handler_tid, wtid);
         spin_stop = 1;

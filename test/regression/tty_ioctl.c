@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,15 @@
 #include "pty_util.h"
 
 static volatile sig_atomic_t winches;
+
+/* Wait until @fd has input: Linux hands pty input to the line discipline
+ * from a worker that may run on another CPU after write() returns. */
+static void wait_input(int fd)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+
+    CHECK(poll(&p, 1, 10000) == 1, "no input on fd %d", fd);
+}
 
 static void on_winch(int sig)
 {
@@ -127,12 +137,14 @@ int main(void)
 
     /* FIONREAD counts complete lines; TCSETSF and TCFLSH flush */
     write(m, "abc\nde", 6);
+    wait_input(s);
     CHECK(ioctl(s, FIONREAD, &n) == 0 && n == 4, "FIONREAD %d", n);
     CHECK(ioctl(s, TCFLSH, TCIFLUSH) == 0, "TCFLSH: errno %d", errno);
     CHECK(ioctl(s, FIONREAD, &n) == 0 && n == 0, "FIONREAD after flush %d", n);
     errno = 0;
     CHECK(ioctl(s, TCFLSH, 7) == -1 && errno == EINVAL, "TCFLSH 7: errno %d", errno);
     write(m, "xyz\n", 4);
+    wait_input(s);
     CHECK(ioctl(s, TCSETSF, &t) == 0, "TCSETSF: errno %d", errno);
     CHECK(ioctl(s, FIONREAD, &n) == 0 && n == 0, "FIONREAD after TCSETSF %d", n);
     CHECK(ioctl(s, TCXONC, TCOON) == 0, "TCXONC: errno %d", errno);
@@ -143,6 +155,7 @@ int main(void)
     CHECK(fd >= 0, "TIOCGPTPEER: errno %d", errno);
     if (fd >= 0) {
         write(fd, "peer\n", 5);
+        wait_input(m);
         n = 0;
         CHECK(ioctl(m, FIONREAD, &n) == 0 && n == 6, "the peer's output on the master: %d", n);
         tcflush(m, TCIFLUSH);

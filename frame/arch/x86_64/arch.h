@@ -17,6 +17,9 @@
 #define SEL_UDATA (0x18 | 3)
 #define SEL_UCODE (0x20 | 3)
 #define SEL_TSS 0x28
+/* A data segment whose limit is the CPU's number, for the vDSO's getcpu
+ * (LSL), as Linux's GDT_ENTRY_CPUNODE. */
+#define SEL_CPUNODE (0x38 | 3)
 
 /* Virtual memory layout. */
 #define KERNEL_VMA 0xffffffff80000000
@@ -46,6 +49,7 @@
 #define VECTOR_APIC_FIRST 0xf0
 #define VECTOR_IPI_CALL 0xf0	 /* run the cross-CPU call (core/smp.c) */
 #define VECTOR_IPI_RESCHED 0xf1 /* a task was queued: leave the idle loop */
+#define VECTOR_TIMER 0xf2	 /* the local APIC timer (and its kick) */
 #define VECTOR_APIC_SPURIOUS 0xff
 
 /* The application processors' start-up code (real mode, below 1 MiB) and

@@ -29,7 +29,7 @@ struct idt_entry {
 } __attribute__((packed));
 
 struct cpu_tables {
-	uint64_t gdt[7];
+	uint64_t gdt[8];
 	struct tss tss;
 	uint8_t ist_df[IST_STACK_SIZE] __attribute__((aligned(16)));
 	uint8_t ist_nmi[IST_STACK_SIZE] __attribute__((aligned(16)));
@@ -99,6 +99,27 @@ void percpu_init_boot(void)
 }
 
 /*
+ * The descriptor of SEL_CPUNODE for CPU @id: a present, read-only user
+ * data segment whose limit is (node << 12) | id (node 0), which LSL
+ * reads in user mode; and the same number in IA32_TSC_AUX for RDTSCP
+ * and RDPID, when the CPU has them.
+ */
+static uint64_t cpunode_desc(unsigned id)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0x80000000, &a, &b, &c, &d);
+	if (a >= 0x80000001) {
+		cpuid(0x80000001, &a, &b, &c, &d);
+		if (d & (1u << 27)) /* RDTSCP */
+			wrmsr(MSR_TSC_AUX, id);
+	}
+	return (id & 0xffff) | (0x5UL << 40) | (1UL << 44) | (3UL << 45) |
+	       (1UL << 47) | ((uint64_t)((id >> 16) & 0xf) << 48) |
+	       (1UL << 54);
+}
+
+/*
  * Load this CPU's GDT and TSS from @t (the boot CPU's are static, the
  * others' come from cpu_tables_alloc) and make GS reach CPU @id's block.
  */
@@ -121,6 +142,7 @@ static void gdt_load(unsigned id, struct cpu_tables *t)
 		    (0x89UL << 40) | (((limit >> 16) & 0xf) << 48) |
 		    (((tss >> 24) & 0xff) << 56);
 	t->gdt[6] = tss >> 32;
+	t->gdt[SEL_CPUNODE >> 3] = cpunode_desc(id);
 	t->tss.iomap_base = sizeof(struct tss);
 	t->tss.ist[0] = (uint64_t)(t->ist_df + sizeof(t->ist_df));
 	t->tss.ist[1] = (uint64_t)(t->ist_nmi + sizeof(t->ist_nmi));

@@ -376,6 +376,12 @@ static unsigned pte_to_prot(uint64_t pte)
 	return prot;
 }
 
+/* Whether the page of user entry @pte is one of the vDSO's. */
+static bool pte_vdso(uint64_t pte)
+{
+	return vdso_page(pfn_to_page((pte & PTE_ADDR) >> FR_PAGE_SHIFT));
+}
+
 struct fr_vm_space *fr_vm_space_create(void)
 {
 	struct fr_vm_space *vs = FR_NEW(struct fr_vm_space);
@@ -450,6 +456,8 @@ int fr_vm_space_map(struct fr_vm_space *vs, fr_uaddr_t va, struct fr_page *page,
 	if (!user_range_ok(va.addr, FR_PAGE_SIZE) || !page ||
 	    page->type != PAGE_USED)
 		return -EINVAL;
+	if ((prot & FR_PROT_WRITE) && vdso_page(page))
+		return -EACCES;
 	fr_spin_lock(&vs->lock);
 	pte = walk(vs->pml4_pa, va.addr, 1, true, PTE_P | PTE_W | PTE_U);
 	if (!pte) {
@@ -509,7 +517,10 @@ int fr_vm_space_protect(struct fr_vm_space *vs, fr_uaddr_t va, size_t len,
 		uint64_t *pte = walk(vs->pml4_pa, a, 1, false, 0);
 
 		if (pte && (*pte & PTE_MAPPED))
-			*pte = (*pte & PTE_ADDR) | prot_to_pte(prot);
+			*pte = (*pte & PTE_ADDR) |
+			       prot_to_pte(pte_vdso(*pte) ?
+						   prot & ~FR_PROT_WRITE :
+						   prot);
 	}
 	vs_tlb_flush(vs, va.addr, len);
 	fr_spin_unlock(&vs->lock);
@@ -581,7 +592,8 @@ static int vm_space_copy(struct fr_vm_space *vs, uint64_t va, void *buf,
 		uint64_t *pte = walk(vs->pml4_pa, va - off, 1, false, 0);
 		uint8_t *kva;
 
-		if (!pte || !(*pte & PTE_MAPPED)) {
+		if (!pte || !(*pte & PTE_MAPPED) ||
+		    (to_space && pte_vdso(*pte))) {
 			err = -EFAULT;
 			break;
 		}

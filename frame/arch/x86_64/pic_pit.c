@@ -1,7 +1,9 @@
 /*
  * Legacy interrupt controller (8259 PIC pair, remapped to vectors 32..47)
- * and the 8254 PIT as the periodic tick on line 0.  Device lines are
- * handed to services through fr_irq_register().
+ * and the 8254 PIT: its channel 0 counts at FR_TICK_HZ for the busy waits
+ * and calibrations of the boot, and is the tick on line 0 when there is
+ * no local APIC timer (timer.c).  Device lines are handed to services
+ * through fr_irq_register().
  */
 #include "x86.h"
 #include "x86_internal.h"
@@ -10,12 +12,10 @@
 
 #define PIC1 0x20
 #define PIC2 0xa0
-#define PIT_HZ 1193182
+#define PIT_DIVISOR (PIT_HZ / FR_TICK_HZ)
 
 static fr_irq_handler_t handlers[FR_IRQ_LINES];
 static uint16_t irq_mask = 0xffff;
-static uint64_t ticks;
-static fr_tick_fn tick_hook;
 
 static void pic_write_mask(void)
 {
@@ -56,14 +56,13 @@ void pic_eoi(unsigned line)
 	outb(PIC1, 0x20);
 }
 
+/* Channel 0 counts down from PIT_DIVISOR, FR_TICK_HZ times a second; its
+ * line stays masked until timer.c makes it the tick. */
 void pit_init(void)
 {
-	unsigned divisor = PIT_HZ / FR_TICK_HZ;
-
 	outb(0x43, 0x34); /* channel 0, rate generator */
-	outb(0x40, divisor & 0xff);
-	outb(0x40, divisor >> 8);
-	pic_unmask(0);
+	outb(0x40, PIT_DIVISOR & 0xff);
+	outb(0x40, PIT_DIVISOR >> 8);
 }
 
 /* Channel 0's current count (it counts down from the divisor, again). */
@@ -87,17 +86,31 @@ static unsigned pit_count(void)
  */
 void pit_delay_us(uint64_t us)
 {
-	unsigned divisor = PIT_HZ / FR_TICK_HZ;
-	uint64_t want = us * PIT_HZ / 1000000, done = 0;
-	unsigned prev = pit_count();
+	struct pit_window w;
 
-	while (done < want) {
-		unsigned now = pit_count();
-
-		done += now <= prev ? prev - now : prev + divisor - now;
-		prev = now;
+	w.prev = pit_count();
+	w.done = 0;
+	while (!pit_window_done(&w, us * PIT_HZ / 1000000))
 		fr_cpu_relax();
-	}
+}
+
+void pit_window_start(struct pit_window *w)
+{
+	unsigned first = pit_count();
+
+	do
+		w->prev = pit_count();
+	while (w->prev == first);
+	w->done = 0;
+}
+
+bool pit_window_done(struct pit_window *w, uint64_t counts)
+{
+	unsigned now = pit_count();
+
+	w->done += now <= w->prev ? w->prev - now : w->prev + PIT_DIVISOR - now;
+	w->prev = now;
+	return w->done >= counts;
 }
 
 void irq_dispatch(unsigned line)
@@ -116,10 +129,7 @@ void irq_dispatch(unsigned line)
 	}
 	pic_eoi(line);
 	if (line == 0) {
-		__atomic_fetch_add(&ticks, 1, __ATOMIC_RELAXED);
-		if (tick_hook)
-			tick_hook();
-		sched_tick();
+		timer_pit_interrupt();
 	} else if (handlers[line]) {
 		handlers[line](line);
 	}
@@ -153,19 +163,4 @@ void fr_irq_unregister(unsigned line)
 	pic_mask(line);
 	handlers[line] = NULL;
 	fr_irq_restore(irq);
-}
-
-uint64_t fr_ticks(void)
-{
-	return __atomic_load_n(&ticks, __ATOMIC_RELAXED);
-}
-
-uint64_t fr_monotonic_ns(void)
-{
-	return fr_ticks() * (1000000000ULL / FR_TICK_HZ);
-}
-
-void fr_inject_tick_hook(fr_tick_fn fn)
-{
-	tick_hook = fn;
 }

@@ -1,9 +1,10 @@
 /*
  * Several CPUs: the CPUs the firmware lists (ACPI MADT), the start-up of
  * the application processors (INIT-SIPI-SIPI through a real-mode
- * trampoline below 1 MiB), their per-CPU set-up, and the local APIC's
- * interrupts: the cross-CPU call and the reschedule IPI.  Every CPU
- * runs tasks once it is up.
+ * trampoline below 1 MiB), their per-CPU set-up (with their tick and the
+ * check of their TSC), and the local APIC's interrupts: the cross-CPU
+ * call, the reschedule IPI and the timer.  Every CPU runs tasks once it
+ * is up.
  */
 #include "arch.h"
 #include "x86.h"
@@ -186,6 +187,7 @@ static bool start_ap(unsigned id, uint8_t *tramp)
 			  apic_ids[id]);
 		return false;
 	}
+	tsc_sync_bsp(id);
 	return true;
 }
 
@@ -233,7 +235,9 @@ void smp_ap_main(void)
 	idt_load();
 	syscall_init();
 	lapic_init_ap();
+	timer_init_ap();
 	cpu_set_online(id);
+	tsc_sync_ap();
 	task_run_secondary_cpu();
 }
 
@@ -254,6 +258,11 @@ void arch_send_call_ipi(unsigned cpu)
 	lapic_send_ipi(apic_ids[cpu], ICR_FIXED | VECTOR_IPI_CALL);
 }
 
+void smp_kick_timer_bsp(void)
+{
+	lapic_send_ipi(apic_ids[0], ICR_FIXED | VECTOR_TIMER);
+}
+
 /* An interrupt from the local APIC (vectors VECTOR_APIC_FIRST..255). */
 void apic_interrupt(unsigned vector)
 {
@@ -262,5 +271,7 @@ void apic_interrupt(unsigned vector)
 	lapic_eoi();
 	if (vector == VECTOR_IPI_CALL)
 		cpu_call_handle();
+	else if (vector == VECTOR_TIMER)
+		timer_lapic_interrupt();
 	/* a reschedule IPI: need_resched was set by the sender */
 }

@@ -1,7 +1,8 @@
 /*
  * The first C code: reads what the boot loader handed over (multiboot2 or
  * PVH) and the firmware's CPU list, brings up the CPU tables, memory,
- * paging, interrupts, the local APIC and the boot task, then calls the
+ * paging, interrupts, the clocks, the local APIC, the tick and the boot
+ * task, then calls the
  * services' trellis_main().  The other CPUs start once the scheduler is
  * injected (smp.c).
  */
@@ -112,6 +113,30 @@ const char *fr_boot_cmdline(void)
 	return boot_info.cmdline;
 }
 
+extern const uint8_t vdso_image_start[], vdso_image_end[];
+
+struct fr_bytes arch_vdso_image(void)
+{
+	return (struct fr_bytes){ vdso_image_start,
+				  (size_t)(vdso_image_end - vdso_image_start) };
+}
+
+bool boot_param(const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *w = boot_info.cmdline; *w;) {
+		const char *end = w;
+
+		while (*end && *end != ' ')
+			end++;
+		if ((size_t)(end - w) == n && !memcmp(w, word, n))
+			return true;
+		w = *end ? end + 1 : end;
+	}
+	return false;
+}
+
 struct fr_bytes fr_boot_initrd(void)
 {
 	if (!boot_info.initrd_len)
@@ -144,7 +169,10 @@ void fr_arch_start(uint32_t magic, uint32_t info_pa)
 	syscall_init();
 	pic_init();
 	pit_init();
+	tsc_init();
+	rtc_init();
 	smp_init_bsp();
+	timer_init_bsp();
 	task_init_boot();
 	sti();
 	trellis_main();

@@ -219,7 +219,9 @@ enum fr_user_return fr_user_mode_execute(struct fr_user_context *ctx,
 		wrmsr(MSR_KERNEL_GS_BASE, r->gs_base);
 		cpu->user_ctx = ctx;
 		task_leave_services();
+		task_charge_time(false);
 		reason = arch_user_enter(r);
+		task_charge_time(true);
 		cpu = this_cpu();
 		cpu->user_ctx = NULL;
 		sti();

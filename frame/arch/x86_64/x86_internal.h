@@ -45,8 +45,51 @@ void pic_unmask(unsigned line);
 void pic_mask(unsigned line);
 void pic_eoi(unsigned line);
 void irq_dispatch(unsigned line);
-void timer_irq(void);
 bool user_fault_fixup(struct trapframe *tf, uint64_t addr);
+
+/* ---- the PIT as a reference for calibrations (pic_pit.c) ---- */
+
+#define PIT_HZ 1193182
+/* A span measured on the PIT's counter: the counts it took so far. */
+struct pit_window {
+	unsigned prev;
+	uint64_t done;
+};
+/* Start @w right after the count changes (interrupts on or off). */
+void pit_window_start(struct pit_window *w);
+/* Add the counts since the last look; whether @counts are done.  Each
+ * look must come less than 1 / FR_TICK_HZ s after the previous one. */
+bool pit_window_done(struct pit_window *w, uint64_t counts);
+
+/* ---- time: the TSC (tsc.c), the RTC (rtc.c), the tick and timer
+ * events (timer.c) ---- */
+
+/* Whether the command line has the word @word (e.g. "notsc"). */
+bool boot_param(const char *word);
+/* Calibrate the TSC and make it the monotonic clock when usable. */
+void tsc_init(void);
+/* Whether fr_monotonic_ns() reads the TSC. */
+bool tsc_clock(void);
+/* The TSC's rate (0 when it is not the clock). */
+uint64_t tsc_hz(void);
+/* Check CPU @id's TSC against this one's, with tsc_sync_ap() running on
+ * CPU @id at the same time; TSCs that disagree make the clock refuse to
+ * go back and the vDSO make system calls. */
+void tsc_sync_bsp(unsigned id);
+void tsc_sync_ap(void);
+/* Publish the clock to the vDSO, its fine clocks resolving @hres_ns. */
+void tsc_publish(uint64_t hres_ns);
+/* Read the RTC (once, at boot, right after tsc_init). */
+void rtc_init(void);
+/* Choose the tick (local APIC timer or PIT) and start it on this CPU. */
+void timer_init_bsp(void);
+/* Start an application processor's tick (its local APIC timer). */
+void timer_init_ap(void);
+/* The tick or a timer event: the PIT's line, the local APIC's vector. */
+void timer_pit_interrupt(void);
+void timer_lapic_interrupt(void);
+/* The monotonic clock counted in ticks (without a usable TSC). */
+uint64_t timer_tick_clock_ns(void);
 
 /* entry.S */
 uint64_t arch_user_enter(struct fr_user_regs *regs);
@@ -84,6 +127,11 @@ uint32_t lapic_id(void);
 uint64_t lapic_base_pa(void);
 void lapic_eoi(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
+/* The local APIC timer's rate, measured on the PIT (0: none usable). */
+uint64_t lapic_timer_calibrate(void);
+/* Interrupt with VECTOR_TIMER every @count counts, or once after it. */
+void lapic_timer_periodic(uint32_t count);
+void lapic_timer_oneshot(uint32_t count);
 #define ICR_FIXED 0x00000
 #define ICR_INIT 0x00500
 #define ICR_STARTUP 0x00600
@@ -93,6 +141,8 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
 void smp_init_early(uint64_t rsdp_hint);
 void smp_init_bsp(void);
 void apic_interrupt(unsigned vector);
+/* Send VECTOR_TIMER to the boot CPU (a timer event moved earlier). */
+void smp_kick_timer_bsp(void);
 uint64_t cpu_first_stack_bottom(unsigned id);
 
 /* ---- console ---- */

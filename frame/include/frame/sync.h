@@ -46,13 +46,26 @@ void fr_spin_unlock_irqrestore(struct fr_spinlock *lock, unsigned long flags);
  */
 bool fr_spin_held(const struct fr_spinlock *lock);
 
-/* A waiter, on the sleeping task's stack. */
+/*
+ * What a callback waiter runs at a wake-up (see fr_wait_add_callback):
+ * its argument is the one given when the node was queued.  Returns
+ * whether it accepted the wake-up, which matters for FR_WAIT_EXCLUSIVE.
+ */
+typedef bool (*fr_wait_fn)(void *arg);
+
+/*
+ * A waiter: a sleeping task (on its stack), or a callback waiter (in the
+ * object that registered it) whose function runs at each wake-up.
+ */
 struct fr_wait_node {
 	struct fr_task *task;
+	fr_wait_fn fn;	/* a callback waiter's function, else NULL */
+	void *arg;	/* its argument */
 	struct fr_wait_node *next;
 	struct fr_wait_node *prev;
 	bool queued;
 	bool woken; /* taken off by a wake-up (fr_wait_woken) */
+	bool exclusive; /* FR_WAIT_EXCLUSIVE */
 };
 
 /* A queue of sleeping tasks. */
@@ -102,11 +115,59 @@ void fr_wait_add(struct fr_waitqueue *wq, struct fr_wait_node *node);
 bool fr_wait_woken(struct fr_waitqueue *wq, const struct fr_wait_node *node);
 
 /*
- * fr_wake_one / fr_wake_all - wake the first / every task on @wq.
- * Context: any, including IRQ handlers.  Returns the number woken.
+ * fr_wake_one / fr_wake_all - wake the first / every task on @wq, after
+ * running its callback waiters (fr_wait_add_callback).  Context: any,
+ * including IRQ handlers.  Returns the number of tasks woken plus the
+ * number of callbacks that accepted the wake-up.
  */
 unsigned fr_wake_one(struct fr_waitqueue *wq);
 unsigned fr_wake_all(struct fr_waitqueue *wq);
+
+/* A callback waiter of which one per wake-up is enough (see below). */
+#define FR_WAIT_EXCLUSIVE 1u
+
+/*
+ * fr_wait_add_callback - queue @node on @wq as a callback waiter, for an
+ * object that follows the readiness of other objects without a task
+ * sleeping on their queues (epoll's interest list).  Each wake-up of @wq
+ * calls @fn(@arg) instead of waking a task, and the node stays queued
+ * until fr_wait_del_callback(): no wake-up after the add is missed.
+ * @fn runs on the waker's CPU under @wq's lock with interrupts off: it
+ * must not sleep, nor touch @wq (no add, delete or wake on it); it may
+ * take IRQ-safe spinlocks and wake other queues.  With @flags
+ * FR_WAIT_EXCLUSIVE, a wake-up runs the exclusive callbacks of @wq in
+ * order until one returns true (the others then see nothing of it);
+ * callbacks without the flag all run, whatever they return.  @node must
+ * not be queued anywhere.  Context: any.  Prefer FR_WAIT_ADD_CALLBACK,
+ * which checks @fn's type against @arg's.
+ */
+void fr_wait_add_callback(struct fr_waitqueue *wq, struct fr_wait_node *node,
+			  fr_wait_fn fn, void *arg, unsigned flags);
+
+/*
+ * fr_wait_del_callback - take the callback waiter @node off @wq: once it
+ * returns, @node's function is not running on any CPU and will not run
+ * again for it, so the object that holds @node may go.  A node not
+ * queued is left as is.  Context: any, but not in a callback of @wq.
+ */
+void fr_wait_del_callback(struct fr_waitqueue *wq, struct fr_wait_node *node);
+
+/*
+ * FR_WAIT_ADD_CALLBACK - fr_wait_add_callback() with a typed argument:
+ * @fn takes a pointer of @arg's type and returns bool (checked at compile
+ * time), so that the callback needs no conversion of its own.
+ */
+#define FR_WAIT_ADD_CALLBACK(wq, node, fn, arg, flags)                         \
+	({                                                                     \
+		_Static_assert(__builtin_types_compatible_p(                   \
+				       __typeof__(&(fn)),                      \
+				       bool (*)(__typeof__(arg))),             \
+			       "FR_WAIT_ADD_CALLBACK: " #fn                    \
+			       " must take the type of " #arg                  \
+			       " and return bool");                            \
+		fr_wait_add_callback((wq), (node), (fr_wait_fn)(fn), (arg),    \
+				     (flags));                                 \
+	})
 
 /*
  * FR_WAIT_EVENT - sleep on @wq until @cond is true.  @cond is evaluated

@@ -190,10 +190,11 @@ const char *fr_task_name(const struct fr_task *task);
 /*
  * fr_task_cpu_time - the processor time @task has used so far, in
  * nanoseconds: in user mode (@user_ns) and in the kernel (@sys_ns).  Time
- * is sampled as by Linux without fine-grained accounting: each timer tick
- * charges 1 / FR_TICK_HZ second to the task it interrupts, as user time
- * when it interrupted user mode.  Context: any; @task must stay alive
- * during the call.
+ * is measured on the monotonic clock (fr_monotonic_ns) at every switch
+ * and every entry to and exit from user mode, so it is as fine as that
+ * clock; interrupts count for the task they interrupt.  For the calling
+ * task the answer includes the time up to the call.  Context: any;
+ * @task must stay alive during the call.
  */
 void fr_task_cpu_time(const struct fr_task *task, uint64_t *user_ns,
 		      uint64_t *sys_ns);

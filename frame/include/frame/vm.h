@@ -44,7 +44,9 @@ void fr_vm_space_destroy(struct fr_vm_space *vs);
  * fr_vm_space_map - map @page at the page-aligned user address @va with
  * @prot.  Takes a reference on the page.
  * Returns 0; -EINVAL for an unaligned or non-user address; -EEXIST when a
- * page is already mapped there; -ENOMEM when a page table cannot be made.
+ * page is already mapped there; -ENOMEM when a page table cannot be made;
+ * -EACCES when @prot has FR_PROT_WRITE and @page is one of the vDSO's
+ * (<frame/vdso.h>).
  */
 int fr_vm_space_map(struct fr_vm_space *vs, fr_uaddr_t va, struct fr_page *page,
 		    unsigned prot) FR_MUST_CHECK;
@@ -60,8 +62,9 @@ int fr_vm_space_unmap(struct fr_vm_space *vs, fr_uaddr_t va, size_t len);
 
 /*
  * fr_vm_space_protect - change the protection of every mapped page in
- * [va, va + len).  On return every CPU sees the new protection (TLB
- * shootdown).  Context: as fr_vm_space_unmap.  Returns 0 or -EINVAL.
+ * [va, va + len) (the vDSO's pages never become writable).  On return
+ * every CPU sees the new protection (TLB shootdown).
+ * Context: as fr_vm_space_unmap.  Returns 0 or -EINVAL.
  */
 int fr_vm_space_protect(struct fr_vm_space *vs, fr_uaddr_t va, size_t len,
 			unsigned prot);
@@ -88,7 +91,8 @@ struct fr_vm_space *fr_vm_space_current(void);
  * fr_vm_space_write / fr_vm_space_read - copy bytes into / out of the
  * pages mapped in @vs, whatever their protection and whether or not @vs
  * is active (for program loaders and debuggers).
- * Returns 0 or -EFAULT when part of the range is not mapped.
+ * Returns 0 or -EFAULT when part of the range is not mapped (or, for a
+ * write, is a page of the vDSO).
  */
 int fr_vm_space_write(struct fr_vm_space *vs, fr_uaddr_t va, const void *src,
 		      size_t len) FR_MUST_CHECK;

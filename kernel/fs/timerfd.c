@@ -1,0 +1,218 @@
+/*
+ * timerfd (see timerfd.h) on a ktimer.  The state is under a spinlock
+ * that the timer's callback (IRQ context) takes too: the next expiry on
+ * the monotonic clock (0: disarmed), the interval, the expirations not
+ * read yet, and whether a periodic timer expired and waits to be moved
+ * on.  The callback counts an expiry only when the clock has reached it:
+ * a callback of an earlier setting, or one that came early, re-arms the
+ * timer for the current expiry instead, so setting the timer never has to
+ * wait for a callback.
+ */
+#include <frame/heap.h>
+#include <linux/timerfd.h>
+#include "fs/anon_inode.h"
+#include "fs/poll.h"
+#include "fs/timerfd.h"
+#include "syscall/restart.h"
+#include "time/clock.h"
+#include "time/timer.h"
+
+struct timerfd_ctx {
+	struct fr_spinlock lock;
+	struct fr_waitqueue wq;
+	struct ktimer timer;
+	int clockid;
+	uint64_t expiry;   /* [lock] monotonic ns of the next expiry; 0: none */
+	uint64_t interval; /* [lock] ns, 0: one-shot */
+	uint64_t ticks;	   /* [lock] expirations not read; atomic reads */
+	bool expired;	   /* [lock] a periodic expiry not moved on yet */
+};
+
+static const struct file_ops timerfd_fops;
+
+bool file_is_timerfd(const struct file *f)
+{
+	return f->fop == &timerfd_fops;
+}
+
+static uint64_t ticks_of(struct timerfd_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->ticks, __ATOMIC_ACQUIRE);
+}
+
+static void set_ticks(struct timerfd_ctx *ctx, uint64_t ticks)
+{
+	__atomic_store_n(&ctx->ticks, ticks, __ATOMIC_RELEASE);
+}
+
+/* The timer fired (IRQ context). */
+static void timerfd_fire(struct ktimer *t)
+{
+	struct timerfd_ctx *ctx = t->timerfd;
+	unsigned long irq = fr_spin_lock_irqsave(&ctx->lock);
+	bool wake = false;
+
+	if (ctx->expiry && !ctx->expired) {
+		if (fr_monotonic_ns() >= ctx->expiry) {
+			set_ticks(ctx, ctx->ticks + 1);
+			if (ctx->interval)
+				ctx->expired = true; /* moved on when read */
+			else
+				ctx->expiry = 0; /* a one-shot timer is done */
+			wake = true;
+		} else {
+			ktimer_arm(t, ctx->expiry);
+		}
+	}
+	fr_spin_unlock_irqrestore(&ctx->lock, irq);
+	if (wake)
+		fr_wake_all(&ctx->wq);
+}
+
+/*
+ * A periodic timer that expired: move its expiry past @now, counting the
+ * intervals it skipped (Linux's hrtimer_forward_now), and arm it.  [lock]
+ */
+static void forward(struct timerfd_ctx *ctx, uint64_t now)
+{
+	uint64_t skipped, step;
+
+	if (!ctx->expired)
+		return;
+	skipped = now > ctx->expiry ? (now - ctx->expiry) / ctx->interval : 0;
+	/* the expiry that fired, then @skipped more up to now */
+	set_ticks(ctx, ctx->ticks + skipped);
+	step = skipped + 1 > KTIME_NEVER / ctx->interval ?
+		       KTIME_NEVER :
+		       (skipped + 1) * ctx->interval;
+	ctx->expiry = ktime_add(ctx->expiry, step);
+	ctx->expired = false;
+	ktimer_arm(&ctx->timer, ctx->expiry);
+}
+
+/* The time left until the next expiry (0 when disarmed).  [lock] */
+static uint64_t time_left(struct timerfd_ctx *ctx, uint64_t now)
+{
+	return ctx->expiry > now ? ctx->expiry - now : 0;
+}
+
+void timerfd_set(struct file *f, unsigned flags, uint64_t value,
+		 uint64_t interval, uint64_t *old_value,
+		 uint64_t *old_interval)
+{
+	struct timerfd_ctx *ctx = f->priv_timerfd;
+	uint64_t now = fr_monotonic_ns();
+	unsigned long irq = fr_spin_lock_irqsave(&ctx->lock);
+
+	forward(ctx, now);
+	*old_value = time_left(ctx, now);
+	*old_interval = ctx->interval;
+	set_ticks(ctx, 0);
+	ctx->expired = false;
+	ctx->interval = interval;
+	if (!value)
+		ctx->expiry = 0;
+	else if (flags & TFD_TIMER_ABSTIME)
+		ctx->expiry = clock_to_monotonic(ctx->clockid, value);
+	else
+		ctx->expiry = ktime_add(now, value);
+	if (value && !ctx->expiry)
+		ctx->expiry = 1; /* already past: fires at once */
+	/* a callback of the old setting finds the new one (see the top) */
+	ktimer_arm(&ctx->timer, ctx->expiry ? ctx->expiry : KTIME_NEVER);
+	fr_spin_unlock_irqrestore(&ctx->lock, irq);
+}
+
+void timerfd_get(struct file *f, uint64_t *value, uint64_t *interval)
+{
+	struct timerfd_ctx *ctx = f->priv_timerfd;
+	uint64_t now = fr_monotonic_ns();
+	unsigned long irq = fr_spin_lock_irqsave(&ctx->lock);
+
+	forward(ctx, now);
+	*value = time_left(ctx, now);
+	*interval = ctx->interval;
+	fr_spin_unlock_irqrestore(&ctx->lock, irq);
+}
+
+/* The expirations to read (moving a periodic timer on), now 0. */
+static uint64_t take_ticks(struct timerfd_ctx *ctx)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&ctx->lock);
+	uint64_t ticks = 0;
+
+	if (ctx->ticks) {
+		forward(ctx, fr_monotonic_ns());
+		ticks = ctx->ticks;
+		set_ticks(ctx, 0);
+	}
+	fr_spin_unlock_irqrestore(&ctx->lock, irq);
+	return ticks;
+}
+
+static long timerfd_read(struct file *f, const struct iobuf *b, size_t len,
+			 uint64_t *pos)
+{
+	struct timerfd_ctx *ctx = f->priv_timerfd;
+	uint64_t ticks;
+
+	if (len < sizeof(ticks))
+		return -EINVAL;
+	while (!(ticks = take_ticks(ctx))) {
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (KTIME_WAIT_EVENT(&ctx->wq, ticks_of(ctx) != 0,
+				     KTIME_NEVER))
+			return -ERESTARTSYS;
+	}
+	if (iobuf_put(b, 0, &ticks, sizeof(ticks)))
+		return -EFAULT;
+	return sizeof(ticks);
+}
+
+static unsigned timerfd_poll(struct file *f, struct poll_table *pt)
+{
+	struct timerfd_ctx *ctx = f->priv_timerfd;
+
+	poll_wait(pt, &ctx->wq);
+	return ticks_of(ctx) ? POLLIN : 0; /* as Linux: no POLLRDNORM */
+}
+
+static void timerfd_release(struct file *f)
+{
+	struct timerfd_ctx *ctx = f->priv_timerfd;
+	unsigned long irq = fr_spin_lock_irqsave(&ctx->lock);
+
+	ctx->expiry = 0; /* a callback from now on does not re-arm it */
+	fr_spin_unlock_irqrestore(&ctx->lock, irq);
+	ktimer_cancel(&ctx->timer); /* and wait for a running callback */
+	fr_kfree(ctx);
+}
+
+static const struct file_ops timerfd_fops = {
+	.release = timerfd_release,
+	.read = timerfd_read,
+	.poll = timerfd_poll,
+	.llseek = anon_inode_llseek,
+};
+
+struct file *timerfd_create(int clockid, unsigned flags)
+{
+	struct timerfd_ctx *ctx = FR_NEW(struct timerfd_ctx);
+	struct file *f;
+
+	if (!ctx)
+		return NULL;
+	ctx->lock = (struct fr_spinlock)FR_SPINLOCK_INIT;
+	fr_waitqueue_init(&ctx->wq);
+	ktimer_init(&ctx->timer, timerfd_fire, NULL);
+	ctx->timer.timerfd = ctx;
+	ctx->clockid = clockid;
+	f = anon_inode_file("[timerfd]", &timerfd_fops, flags);
+	if (!f) {
+		fr_kfree(ctx);
+		return NULL;
+	}
+	f->priv_timerfd = ctx;
+	return f;
+}
