@@ -417,8 +417,8 @@ static struct thread *shown_thread(struct process *p, int num, bool thread)
 static int snap_take_of(int pid, bool thread, struct pid_snap *s)
 {
 	struct process *p;
-	struct cputime c;
 	struct thread *shown;
+	struct cputime c;
 
 	memset(s, 0, sizeof(*s));
 	fr_mutex_lock(&process_tree_lock);
@@ -459,13 +459,12 @@ static int snap_take_of(int pid, bool thread, struct pid_snap *s)
 	s->fd_slots = p->files ? p->files->size : 0;
 	s->umask = process_attrs_umask(&p->attrs);
 	s->no_new_privs = process_attrs_get(&p->attrs, PROCESS_NO_NEW_PRIVS);
-	if (thread && shown) {
-		fr_task_cpu_time(shown->task, &s->utime, &s->stime);
-	} else {
+	if (thread && shown)
+		thread_cputime(shown, &c);
+	else
 		process_cputime(p, &c);
-		s->utime = c.user_ns;
-		s->stime = c.sys_ns;
-	}
+	s->utime = c.user_ns;
+	s->stime = c.sys_ns;
 	process_attrs_children_time(&p->attrs, &s->cutime, &s->cstime);
 	if (process_attrs_rlimit(&p->attrs, RLIMIT_RSS, &s->rss))
 		s->rss.rlim_cur = RLIM64_INFINITY;
