@@ -1,8 +1,7 @@
 /*
  * Entry and exit paths: interrupt and exception stubs, the SYSCALL entry,
  * entering user mode and coming back to the kernel, the task context
- * switch, and the user-memory copy routines with their exception-table
- * entries.
+ * switch (the user-memory copy routines are in copy.S).
  */
 #include "arch.h"
 
@@ -184,55 +183,4 @@ arch_task_trampoline:
 	call task_entry
 	ud2
 
-/* ---- user memory access; faults jump to user_access_fault ---- */
-
-/* int arch_copy_user(void *dst, const void *src, size_t len) */
-	.global arch_copy_user
-arch_copy_user:
-	movq %rdx, %rcx
-10:	rep movsb
-	xorl %eax, %eax
-	ret
-
-/* int arch_fill_user(void *dst, int byte, size_t len) */
-	.global arch_fill_user
-arch_fill_user:
-	movl %esi, %eax
-	movq %rdx, %rcx
-11:	rep stosb
-	xorl %eax, %eax
-	ret
-
-/* int64_t arch_strnlen_user(const void *src, size_t max): index of NUL or max */
-	.global arch_strnlen_user
-arch_strnlen_user:
-	xorl %eax, %eax
-13:	cmpq %rsi, %rax
-	jae 14f
-12:	cmpb $0, (%rdi, %rax)
-	je 14f
-	incq %rax
-	jmp 13b
-14:	ret
-
-/* int arch_user_cmpxchg32(uint32_t *uaddr, uint32_t *expected, uint32_t desired) */
-	.global arch_user_cmpxchg32
-arch_user_cmpxchg32:
-	movl (%rsi), %eax
-15:	lock cmpxchgl %edx, (%rdi)
-	movl %eax, (%rsi)
-	xorl %eax, %eax
-	ret
-
-user_access_fault:
-	movq $-14, %rax		/* -EFAULT */
-	ret
-
-	.section .ex_table, "a"
-	.balign 8
-	.quad 10b, user_access_fault
-	.quad 11b, user_access_fault
-	.quad 12b, user_access_fault
-	.quad 15b, user_access_fault
-	.text
 	.section .note.GNU-stack, "", @progbits
