@@ -9,7 +9,7 @@ void schedule(void);
 
 void fr_spin_lock(struct fr_spinlock *lock)
 {
-	uint32_t me = fr_cpu_id() + 1;
+	uint32_t me = this_cpu()->id + 1;
 
 	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)) {
 		if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == me)
@@ -26,7 +26,7 @@ bool fr_spin_trylock(struct fr_spinlock *lock)
 {
 	if (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		return false;
-	__atomic_store_n(&lock->owner, fr_cpu_id() + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock->owner, this_cpu()->id + 1, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -54,7 +54,7 @@ bool fr_spin_held(const struct fr_spinlock *lock)
 {
 	return __atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
 	       __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) ==
-		       fr_cpu_id() + 1;
+		       this_cpu()->id + 1;
 }
 
 void fr_waitqueue_init(struct fr_waitqueue *wq)
@@ -200,11 +200,21 @@ void fr_mutex_lock(struct fr_mutex *m)
 void fr_mutex_unlock(struct fr_mutex *m)
 {
 	unsigned long irq = fr_spin_lock_irqsave(&m->lock);
+	bool waiters;
 
 	if (m->owner != fr_task_current())
 		fr_panic("mutex %p unlocked by task %s, not its owner", m,
 			 fr_task_name(fr_task_current()));
 	m->owner = NULL;
+	/*
+	 * A task that found the mutex taken had queued itself before it
+	 * looked (fr_mutex_trylock, under m->lock, in FR_WAIT_EVENT): its
+	 * node is seen here.  One that looks after this section takes the
+	 * mutex.  Without waiters the queue's lock is not taken.
+	 */
+	waiters = __atomic_load_n(&m->waiters.head.next, __ATOMIC_RELAXED) !=
+		  &m->waiters.head;
 	fr_spin_unlock_irqrestore(&m->lock, irq);
-	fr_wake_one(&m->waiters);
+	if (waiters)
+		fr_wake_one(&m->waiters);
 }

@@ -147,6 +147,7 @@ static inline void *frame_rbp(void)
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
+#define RFLAGS_TF (1UL << 8)
 #define RFLAGS_IF (1UL << 9)
 
 #endif
