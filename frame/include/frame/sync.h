@@ -126,8 +126,7 @@ unsigned fr_wake_all(struct fr_waitqueue *wq);
 
 /* A sleeping lock with an owner. */
 struct fr_mutex {
-	struct fr_spinlock lock;
-	struct fr_task *owner; /* guarded by lock */
+	struct fr_task *owner; /* atomic: taken and freed by compare-and-swap */
 	struct fr_waitqueue waiters;
 };
 
