@@ -1,6 +1,9 @@
 /*
  * Freestanding memory and string functions for the kernel target (the
- * compiler also emits calls to memcpy/memset/memmove/memcmp).
+ * compiler also emits calls to memcpy/memset/memmove/memcmp).  The
+ * Makefile compiles this file with the loop vectorizer on: the byte loops
+ * of memcpy, memmove and memset become 8-byte word loops when the
+ * pointers allow it.
  */
 #include <libs/string.h>
 #include <stdint.h>

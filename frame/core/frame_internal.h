@@ -180,13 +180,17 @@ struct percpu {
 	uint64_t kernel_rsp; /* PCPU_KERNEL_RSP: to return from user mode */
 	uint64_t user_rsp;   /* PCPU_USER_RSP: scratch at syscall entry */
 	uint64_t *tss_rsp0;  /* PCPU_TSS_RSP0 */
+	/* PCPU_USER_REGS_TOP: the end of the trapframe part of the user
+	 * context in user mode, where the SYSCALL entry saves its registers */
+	uint64_t user_regs_top;
 	unsigned id;
 	struct fr_task *current;
 	struct fr_task *idle;
 	struct fr_user_context *user_ctx;
 	bool need_resched;
 	bool in_user_fixup;
-	uint64_t fs_base_loaded;
+	uint64_t fs_base_loaded; /* the user FS base this CPU has loaded */
+	uint64_t gs_base_loaded; /* and the user GS base (x86-64) */
 	struct fr_vm_space *active_vs;
 	struct fr_task *prev_dead; /* to reap after a switch */
 	bool in_cpu_call;	   /* running a cross-CPU call's function */
@@ -194,8 +198,14 @@ struct percpu {
 	uint64_t acct_since; /* monotonic ns up to which current is charged */
 };
 
-/* target: this CPU's block, and CPU @id's (below fr_cpu_count()). */
+/*
+ * target: this CPU's block, and CPU @id's (below fr_cpu_count()).  A
+ * target may define this_cpu() inline in its arch_frame.h instead (and
+ * ARCH_INLINE_THIS_CPU): the core calls it on every lock and switch.
+ */
+#ifndef ARCH_INLINE_THIS_CPU
 struct percpu *this_cpu(void);
+#endif
 struct percpu *percpu_of(unsigned id);
 void percpu_init_boot(void);
 void task_init_boot(void);

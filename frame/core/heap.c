@@ -108,12 +108,20 @@ static void *slab_take(size_t size)
 		return NULL;
 	}
 	cap = slab_capacity(p);
-	for (unsigned i = 0; i < cap; i++) {
-		uint8_t *slot = (uint8_t *)page_address(p) + i * p->slot_size;
+	/* the first free slot, a word of the bitmap at a time (the bits
+	 * past the capacity are never set) */
+	for (unsigned w = 0; w * 64 < cap; w++) {
+		uint64_t used = p->slab_used[w];
+		unsigned i;
+		uint8_t *slot;
 
-		if (p->slab_used[i / 64] & (1UL << (i % 64)))
+		if (used == ~0UL)
 			continue;
-		p->slab_used[i / 64] |= 1UL << (i % 64);
+		i = w * 64 + (unsigned)__builtin_ctzll(~used);
+		if (i >= cap)
+			break;
+		slot = (uint8_t *)page_address(p) + i * p->slot_size;
+		p->slab_used[w] |= 1UL << (i % 64);
 		p->refcount++;
 		heap_policy->taken(slab, p->refcount == cap);
 		/* only the bytes asked for: the rest of the slot stays out */

@@ -9,7 +9,7 @@ void schedule(void);
 
 void fr_spin_lock(struct fr_spinlock *lock)
 {
-	uint32_t me = fr_cpu_id() + 1;
+	uint32_t me = this_cpu()->id + 1;
 
 	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)) {
 		if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == me)
@@ -26,7 +26,7 @@ bool fr_spin_trylock(struct fr_spinlock *lock)
 {
 	if (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		return false;
-	__atomic_store_n(&lock->owner, fr_cpu_id() + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock->owner, this_cpu()->id + 1, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -54,7 +54,7 @@ bool fr_spin_held(const struct fr_spinlock *lock)
 {
 	return __atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
 	       __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) ==
-		       fr_cpu_id() + 1;
+		       this_cpu()->id + 1;
 }
 
 void fr_waitqueue_init(struct fr_waitqueue *wq)
@@ -65,9 +65,13 @@ void fr_waitqueue_init(struct fr_waitqueue *wq)
 	wq->head.task = NULL;
 }
 
+/*
+ * The next pointers are written atomically: fr_mutex_unlock reads the
+ * head's without the queue's lock to see whether anyone waits.
+ */
 static void wq_unlink(struct fr_wait_node *node)
 {
-	node->prev->next = node->next;
+	__atomic_store_n(&node->prev->next, node->next, __ATOMIC_RELAXED);
 	node->next->prev = node->prev;
 	node->queued = false;
 }
@@ -80,7 +84,7 @@ static void wq_enqueue(struct fr_waitqueue *wq, struct fr_wait_node *node)
 	node->exclusive = false;
 	node->next = &wq->head;
 	node->prev = wq->head.prev;
-	wq->head.prev->next = node;
+	__atomic_store_n(&wq->head.prev->next, node, __ATOMIC_SEQ_CST);
 	wq->head.prev = node;
 	node->queued = true;
 	node->woken = false;
@@ -214,51 +218,54 @@ unsigned fr_wake_all(struct fr_waitqueue *wq)
 	return wake(wq, true);
 }
 
+/*
+ * A mutex is its owner word, changed by compare-and-swap: a free mutex is
+ * taken, and released, with one atomic instruction.  A task that finds it
+ * taken queues itself on the waiters (FR_WAIT_EVENT) before it tries
+ * again; the unlocker frees the word before it looks at the queue.  The
+ * four steps are sequentially consistent, so either the waiter's retry
+ * sees the mutex free or the unlocker sees the waiter and wakes it.
+ */
 void fr_mutex_init(struct fr_mutex *m)
 {
-	m->lock = (struct fr_spinlock)FR_SPINLOCK_INIT;
 	m->owner = NULL;
 	fr_waitqueue_init(&m->waiters);
 }
 
 bool fr_mutex_trylock(struct fr_mutex *m)
 {
-	unsigned long irq = fr_spin_lock_irqsave(&m->lock);
-	bool got = !m->owner;
+	struct fr_task *none = NULL;
 
-	if (got)
-		m->owner = fr_task_current();
-	fr_spin_unlock_irqrestore(&m->lock, irq);
-	return got;
+	return __atomic_compare_exchange_n(&m->owner, &none,
+					   fr_task_current(), false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 void fr_mutex_lock(struct fr_mutex *m)
 {
-	/* owner under the lock: an unlock on another CPU writes it */
-	unsigned long irq = fr_spin_lock_irqsave(&m->lock);
 	struct fr_task *self = fr_task_current();
-	bool mine = m->owner == self;
+	struct fr_task *owner = NULL;
 
-	if (!m->owner) { /* free: taken without touching the waiters */
-		m->owner = self;
-		fr_spin_unlock_irqrestore(&m->lock, irq);
+	if (__atomic_compare_exchange_n(&m->owner, &owner, self, false,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
-	}
-	fr_spin_unlock_irqrestore(&m->lock, irq);
-	if (mine)
+	if (owner == self)
 		fr_panic("mutex %p locked twice by task %s", m,
-			 fr_task_name(fr_task_current()));
+			 fr_task_name(self));
 	FR_WAIT_EVENT(&m->waiters, fr_mutex_trylock(m));
 }
 
 void fr_mutex_unlock(struct fr_mutex *m)
 {
-	unsigned long irq = fr_spin_lock_irqsave(&m->lock);
+	struct fr_task *self = fr_task_current();
+	struct fr_task *owner = self;
 
-	if (m->owner != fr_task_current())
+	if (!__atomic_compare_exchange_n(&m->owner, &owner, NULL, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
 		fr_panic("mutex %p unlocked by task %s, not its owner", m,
-			 fr_task_name(fr_task_current()));
-	m->owner = NULL;
-	fr_spin_unlock_irqrestore(&m->lock, irq);
-	fr_wake_one(&m->waiters);
+			 fr_task_name(self));
+	/* without waiters the queue's lock is not taken */
+	if (__atomic_load_n(&m->waiters.head.next, __ATOMIC_SEQ_CST) !=
+	    &m->waiters.head)
+		fr_wake_one(&m->waiters);
 }

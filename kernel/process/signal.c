@@ -759,10 +759,35 @@ static void restart_or_eintr(struct thread *t, struct fr_user_regs *regs,
 	t->syscall_nr = -1;
 }
 
+/*
+ * Whether signal_deliver has anything to do beyond a system call's
+ * restart, read without the lock: after each system call this spares the
+ * lock's three rounds.  Another CPU that changes one of these for @t
+ * afterwards posts it an event, so that it comes back here before it runs
+ * user code; its own fields (blocked, restore_mask) only it changes.
+ */
+static bool signal_work(const struct thread *t)
+{
+	const struct process *p = t->proc;
+	uint64_t pending =
+		__atomic_load_n(&t->sig.pending.set, __ATOMIC_RELAXED) |
+		__atomic_load_n(&p->sig.shared.set, __ATOMIC_RELAXED);
+
+	return (pending & ~t->sig.blocked) || t->sig.restore_mask ||
+	       __atomic_load_n(&p->group_exit, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&p->exec_thread, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&p->stopped, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&p->sig.continued_notify, __ATOMIC_RELAXED);
+}
+
 void signal_deliver(struct thread *t, struct fr_user_regs *regs)
 {
 	struct process *p = t->proc;
 
+	if (!signal_work(t)) {
+		restart_or_eintr(t, regs, NULL);
+		return;
+	}
 	for (;;) {
 		struct k_siginfo info;
 		struct k_sigaction ka;

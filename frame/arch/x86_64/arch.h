@@ -39,11 +39,13 @@
 #define PCPU_KERNEL_RSP 8
 #define PCPU_USER_RSP 16
 #define PCPU_TSS_RSP0 24
+#define PCPU_USER_REGS_TOP 32
 
 /* Trap frame: size in bytes and where CS sits, for the entry code. */
 #define TF_SIZE (22 * 8)
 #define TF_CS_FROM_VECTOR 24
 #define VECTOR_SYSCALL 0x100
+#define USER_RETURN_SYSCALL 1 /* FR_USER_SYSCALL, for the SYSCALL entry */
 
 /* Local APIC vectors (0xf0..0xff, above the PIC's 32..47). */
 #define VECTOR_APIC_FIRST 0xf0

@@ -47,16 +47,11 @@ _Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PCPU_USER_RSP,
 	       "pcpu");
 _Static_assert(__builtin_offsetof(struct percpu, tss_rsp0) == PCPU_TSS_RSP0,
 	       "pcpu");
+_Static_assert(__builtin_offsetof(struct percpu, user_regs_top) ==
+		       PCPU_USER_REGS_TOP,
+	       "pcpu");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe");
 _Static_assert(sizeof(struct fr_user_regs) == TF_SIZE + 16, "user regs");
-
-struct percpu *this_cpu(void)
-{
-	struct percpu *p;
-
-	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
-	return p;
-}
 
 unsigned fr_cpu_id(void)
 {

@@ -1,8 +1,7 @@
 /*
  * Entry and exit paths: interrupt and exception stubs, the SYSCALL entry,
  * entering user mode and coming back to the kernel, the task context
- * switch, and the user-memory copy routines with their exception-table
- * entries.
+ * switch (the user-memory copy routines are in copy.S).
  */
 #include "arch.h"
 
@@ -98,11 +97,18 @@ arch_apic_stubs:
 
 /* ---- SYSCALL ---- */
 
+/*
+ * The user registers go straight into the running user context (its
+ * trapframe part ends at PCPU_USER_REGS_TOP), as a trapframe with vector
+ * VECTOR_SYSCALL; then arch_user_enter's caller resumes with
+ * FR_USER_SYSCALL.  No C code runs on the way and nothing is copied.
+ * SFMASK has cleared IF and DF.
+ */
 	.global arch_syscall_entry
 arch_syscall_entry:
 	swapgs
 	movq %rsp, %gs:PCPU_USER_RSP
-	movq %gs:PCPU_KERNEL_RSP, %rsp
+	movq %gs:PCPU_USER_REGS_TOP, %rsp
 	pushq $SEL_UDATA
 	pushq %gs:PCPU_USER_RSP
 	pushq %r11
@@ -111,17 +117,18 @@ arch_syscall_entry:
 	pushq $0
 	pushq $VECTOR_SYSCALL
 	PUSH_GPRS
-	movq %rsp, %rdi
-	cld
-	call syscall_from_user
-	ud2
+	movl $USER_RETURN_SYSCALL, %edi
+	jmp arch_return_to_kernel
 
 /*
- * uint64_t arch_user_enter(struct fr_user_regs *regs)
+ * uint64_t arch_user_enter(struct fr_user_regs *regs, bool sysret)
  * Called with interrupts off.  Saves the kernel's callee-saved registers,
- * records where the kernel stack resumes (also as TSS.rsp0) and enters
- * user mode with the registers in *regs.  "Returns" through
- * arch_return_to_kernel with the reason in rax.
+ * records where the kernel stack resumes (also as TSS.rsp0) and where a
+ * system call saves the user registers, and enters user mode with the
+ * registers in *regs: through SYSRETQ when @sysret (the caller checked
+ * that rcx is rip and r11 is rflags, as SYSRETQ loads them), otherwise
+ * through IRETQ.  "Returns" through arch_return_to_kernel with the
+ * reason in rax.
  */
 	.global arch_user_enter
 arch_user_enter:
@@ -135,11 +142,20 @@ arch_user_enter:
 	movq %rsp, %gs:PCPU_KERNEL_RSP
 	movq %gs:PCPU_TSS_RSP0, %rax
 	movq %rsp, (%rax)
+	leaq TF_SIZE(%rdi), %rax
+	movq %rax, %gs:PCPU_USER_REGS_TOP
+	testb %sil, %sil
 	movq %rdi, %rsp
+	jnz 1f
 	POP_GPRS
 	addq $16, %rsp
 	swapgs
 	iretq
+1:	POP_GPRS
+	/* past vector, error code, rip, cs and rflags: the user's rsp */
+	movq 40(%rsp), %rsp
+	swapgs
+	sysretq
 
 /* void arch_return_to_kernel(uint64_t reason): back into arch_user_enter's caller */
 	.global arch_return_to_kernel
@@ -184,55 +200,4 @@ arch_task_trampoline:
 	call task_entry
 	ud2
 
-/* ---- user memory access; faults jump to user_access_fault ---- */
-
-/* int arch_copy_user(void *dst, const void *src, size_t len) */
-	.global arch_copy_user
-arch_copy_user:
-	movq %rdx, %rcx
-10:	rep movsb
-	xorl %eax, %eax
-	ret
-
-/* int arch_fill_user(void *dst, int byte, size_t len) */
-	.global arch_fill_user
-arch_fill_user:
-	movl %esi, %eax
-	movq %rdx, %rcx
-11:	rep stosb
-	xorl %eax, %eax
-	ret
-
-/* int64_t arch_strnlen_user(const void *src, size_t max): index of NUL or max */
-	.global arch_strnlen_user
-arch_strnlen_user:
-	xorl %eax, %eax
-13:	cmpq %rsi, %rax
-	jae 14f
-12:	cmpb $0, (%rdi, %rax)
-	je 14f
-	incq %rax
-	jmp 13b
-14:	ret
-
-/* int arch_user_cmpxchg32(uint32_t *uaddr, uint32_t *expected, uint32_t desired) */
-	.global arch_user_cmpxchg32
-arch_user_cmpxchg32:
-	movl (%rsi), %eax
-15:	lock cmpxchgl %edx, (%rdi)
-	movl %eax, (%rsi)
-	xorl %eax, %eax
-	ret
-
-user_access_fault:
-	movq $-14, %rax		/* -EFAULT */
-	ret
-
-	.section .ex_table, "a"
-	.balign 8
-	.quad 10b, user_access_fault
-	.quad 11b, user_access_fault
-	.quad 12b, user_access_fault
-	.quad 15b, user_access_fault
-	.text
 	.section .note.GNU-stack, "", @progbits

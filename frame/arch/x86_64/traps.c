@@ -129,11 +129,7 @@ void trap_dispatch(struct trapframe *tf)
 	kernel_fault(tf);
 }
 
-void syscall_from_user(struct trapframe *tf);
-void syscall_from_user(struct trapframe *tf)
-{
-	return_to_kernel(tf, FR_USER_SYSCALL);
-}
+_Static_assert(FR_USER_SYSCALL == USER_RETURN_SYSCALL, "entry.S reason");
 
 /* ---- user contexts ---- */
 
@@ -176,6 +172,7 @@ enum fr_user_return fr_user_mode_execute(struct fr_user_context *ctx,
 {
 	struct percpu *cpu;
 	uint64_t reason;
+	bool sysret;
 
 	for (;;) {
 		struct fr_user_regs *r = &ctx->regs;
@@ -190,6 +187,14 @@ enum fr_user_return fr_user_mode_execute(struct fr_user_context *ctx,
 		r->cs = SEL_UCODE;
 		r->ss = SEL_UDATA;
 		r->rflags = (r->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | 0x2;
+		/*
+		 * SYSRETQ, cheaper than IRETQ, when it restores the same
+		 * state: after a system call, unless the kernel moved rip
+		 * (signals, execve).  Not with TF, which would trap before the
+		 * first user instruction rather than after it.
+		 */
+		sysret = r->rcx == r->rip && r->r11 == r->rflags &&
+			 !(r->rflags & RFLAGS_TF);
 
 		cli();
 		cpu = this_cpu();
@@ -214,13 +219,16 @@ enum fr_user_return fr_user_mode_execute(struct fr_user_context *ctx,
 			wrmsr(MSR_FS_BASE, r->fs_base);
 			cpu->fs_base_loaded = r->fs_base;
 		}
-		if (!canonical_user(r->gs_base))
-			r->gs_base = 0;
-		wrmsr(MSR_KERNEL_GS_BASE, r->gs_base);
+		if (cpu->gs_base_loaded != r->gs_base) {
+			if (!canonical_user(r->gs_base))
+				r->gs_base = 0;
+			wrmsr(MSR_KERNEL_GS_BASE, r->gs_base);
+			cpu->gs_base_loaded = r->gs_base;
+		}
 		cpu->user_ctx = ctx;
 		task_leave_services();
 		task_charge_time(false);
-		reason = arch_user_enter(r);
+		reason = arch_user_enter(r, sysret);
 		task_charge_time(true);
 		cpu = this_cpu();
 		cpu->user_ctx = NULL;

@@ -157,6 +157,7 @@ static inline void *frame_rbp(void)
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_TSC_AUX 0xc0000103
 
+#define RFLAGS_TF (1UL << 8)
 #define RFLAGS_IF (1UL << 9)
 
 #endif

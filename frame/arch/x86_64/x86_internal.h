@@ -92,7 +92,7 @@ void timer_lapic_interrupt(void);
 uint64_t timer_tick_clock_ns(void);
 
 /* entry.S */
-uint64_t arch_user_enter(struct fr_user_regs *regs);
+uint64_t arch_user_enter(struct fr_user_regs *regs, bool sysret);
 FR_NORETURN void arch_return_to_kernel(uint64_t reason);
 void arch_switch(uint64_t *save_rsp, uint64_t new_rsp);
 void arch_task_trampoline(void);

@@ -187,8 +187,7 @@ void fr_wait_del_callback(struct fr_waitqueue *wq, struct fr_wait_node *node);
 
 /* A sleeping lock with an owner. */
 struct fr_mutex {
-	struct fr_spinlock lock;
-	struct fr_task *owner; /* guarded by lock */
+	struct fr_task *owner; /* atomic: taken and freed by compare-and-swap */
 	struct fr_waitqueue waiters;
 };
 
