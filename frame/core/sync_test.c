@@ -482,7 +482,11 @@ KTEST(sync, callback_delete_under_wakeups)
 		struct cb_waiter *w = &c[round % 4];
 
 		cb_add(&s.wq, w, true, round % 2 ? FR_WAIT_EXCLUSIVE : 0);
-		fr_task_yield();
+		/* the waker may start late on another CPU: see it run once */
+		if (round == 0)
+			KT_EXPECT(KT_YIELD_UNTIL(RD(w->runs) > 0));
+		else
+			fr_task_yield();
 		fr_wait_del_callback(&s.wq, &w->node);
 		WR(w->alive, false);
 		runs += RD(w->runs);
