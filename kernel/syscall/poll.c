@@ -100,30 +100,36 @@ static void restore_sigmask(long ret)
 
 /* ---- poll ---- */
 
-/* An open file that poll and select may look at, or NULL. */
-static struct file *pollable_file(int fd)
+/*
+ * The open file at @fd of @t that poll and select may look at, with a
+ * reference, or NULL.  [t->lock] held: a pass of poll or select takes the
+ * files of all its descriptors in one look at the table rather than one
+ * lookup (and lock round) each.
+ */
+static struct file *pollable_locked(struct fd_table *t, int fd)
 {
-	struct file *f = fd_get(fd);
+	struct file *f;
 
-	if (f && (f->mode & FMODE_PATH)) {
-		file_put(f);
+	if (fd < 0 || fd >= t->size)
 		return NULL;
-	}
+	f = t->files[fd];
+	if (!f || (f->mode & FMODE_PATH))
+		return NULL;
+	file_get(f);
 	return f;
 }
 
-static short poll_one(struct poll_table *pt, const struct pollfd *pfd)
+/* The events of @pfd, whose file is @f (NULL: not open). */
+static short poll_one(struct poll_table *pt, const struct pollfd *pfd,
+		      struct file *f)
 {
-	struct file *f;
 	unsigned mask;
 
 	if (pfd->fd < 0)
 		return 0;
-	f = pollable_file(pfd->fd);
 	if (!f)
 		return POLLNVAL;
 	mask = poll_file(pt, f);
-	file_put(f);
 	return (short)(mask & ((unsigned short)pfd->events | POLLERR | POLLHUP));
 }
 
@@ -132,7 +138,9 @@ static short poll_one(struct poll_table *pt, const struct pollfd *pfd)
 static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 {
 	struct process *p = current_process();
+	struct fd_table *t = current_files();
 	struct pollfd *fds = NULL;
+	struct file **files = NULL;
 	struct poll_table pt;
 	struct rlimit64 lim;
 	long count;
@@ -142,11 +150,16 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 		return -EINVAL;
 	if (nfds) {
 		fds = FR_NEW_ARRAY(struct pollfd, nfds);
-		if (!fds)
+		files = FR_NEW_ARRAY(struct file *, nfds);
+		if (!fds || !files) {
+			fr_kfree(fds);
+			fr_kfree(files);
 			return -ENOMEM;
+		}
 		if (fr_copy_from_user(fds, fr_uaddr(ufds),
 				      nfds * sizeof(*fds))) {
 			fr_kfree(fds);
+			fr_kfree(files);
 			return -EFAULT;
 		}
 	}
@@ -155,8 +168,13 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 		int err;
 
 		count = 0;
+		fr_mutex_lock(&t->lock);
+		for (uint64_t i = 0; i < nfds; i++)
+			files[i] = pollable_locked(t, fds[i].fd);
+		fr_mutex_unlock(&t->lock);
 		for (uint64_t i = 0; i < nfds; i++) {
-			fds[i].revents = poll_one(&pt, &fds[i]);
+			fds[i].revents = poll_one(&pt, &fds[i], files[i]);
+			file_put(files[i]);
 			if (fds[i].revents)
 				count++;
 		}
@@ -181,6 +199,7 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 		}
 	}
 	fr_kfree(fds);
+	fr_kfree(files);
 	return count;
 }
 
@@ -269,14 +288,23 @@ static bool test_bit(const uint64_t *set, int fd)
 	return set[fd / BITS] & (1ULL << (fd % BITS));
 }
 
+/* Whether @fd is in one of the three sets at @in (@words words each). */
+static bool asked(const uint64_t *in, size_t words, int fd)
+{
+	return test_bit(in, fd) || test_bit(&in[words], fd) ||
+	       test_bit(&in[2 * words], fd);
+}
+
 /* select on @n descriptors: the number of bits set in the result sets
  * (written back), or -ERESTARTNOHAND, -EBADF, -EINVAL, -EFAULT. */
 static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 {
 	struct fd_table *t = current_files();
+	struct file **files = NULL;
 	struct poll_table pt;
 	uint64_t *in, *res;
 	size_t words, bytes;
+	bool bad = false;
 	long count;
 	int max;
 
@@ -294,30 +322,33 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 		in = res = NULL;
 	} else {
 		in = FR_NEW_ARRAY(uint64_t, 6 * words);
-		if (!in)
+		files = FR_NEW_ARRAY(struct file *, (size_t)n);
+		if (!in || !files) {
+			fr_kfree(in);
+			fr_kfree(files);
 			return -ENOMEM;
+		}
 		res = &in[3 * words];
 	}
 	for (int s = 0; s < 3 && words; s++) {
 		if (user[s] && fr_copy_from_user(&in[s * words],
 						 fr_uaddr(user[s]), bytes)) {
 			fr_kfree(in);
+			fr_kfree(files);
 			return -EFAULT;
 		}
 	}
-	/* every descriptor asked about must be open */
-	for (int fd = 0; fd < n; fd++) {
-		struct file *f;
-
-		if (!test_bit(in, fd) && !test_bit(&in[words], fd) &&
-		    !test_bit(&in[2 * words], fd))
-			continue;
-		f = pollable_file(fd);
-		if (!f) {
-			fr_kfree(in);
-			return -EBADF;
-		}
-		file_put(f);
+	/* every descriptor asked about must be open: one look at the table */
+	fr_mutex_lock(&t->lock);
+	for (int fd = 0; fd < n && !bad; fd++)
+		bad = asked(in, words, fd) &&
+		      (fd >= t->size || !t->files[fd] ||
+		       (t->files[fd]->mode & FMODE_PATH));
+	fr_mutex_unlock(&t->lock);
+	if (bad) {
+		fr_kfree(in);
+		fr_kfree(files);
+		return -EBADF;
 	}
 	poll_table_init(&pt, deadline);
 	for (;;) {
@@ -326,22 +357,23 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 		count = 0;
 		for (size_t i = 0; i < 3 * words; i++)
 			res[i] = 0;
+		fr_mutex_lock(&t->lock);
+		for (int fd = 0; fd < n; fd++)
+			files[fd] = asked(in, words, fd) ?
+					    pollable_locked(t, fd) :
+					    NULL;
+		fr_mutex_unlock(&t->lock);
 		for (int fd = 0; fd < n; fd++) {
 			static const unsigned sets[3] = { POLLIN_SET,
 							  POLLOUT_SET,
 							  POLLEX_SET };
 			uint64_t bit = 1ULL << (fd % BITS);
-			struct file *f;
 			unsigned mask;
 
-			if (!test_bit(in, fd) && !test_bit(&in[words], fd) &&
-			    !test_bit(&in[2 * words], fd))
+			if (!files[fd]) /* not asked, or closed meanwhile */
 				continue;
-			f = pollable_file(fd);
-			if (!f) /* closed meanwhile: not ready */
-				continue;
-			mask = poll_file(&pt, f);
-			file_put(f);
+			mask = poll_file(&pt, files[fd]);
+			file_put(files[fd]);
 			for (int s = 0; s < 3; s++) {
 				size_t w = s * words + fd / BITS;
 
@@ -367,6 +399,7 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 					       &res[s * words], bytes))
 			count = -EFAULT;
 	}
+	fr_kfree(files);
 	fr_kfree(in);
 	return count;
 }
