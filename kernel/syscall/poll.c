@@ -283,28 +283,64 @@ long sys_ppoll(const struct syscall_args *a)
 
 #define BITS 64
 
-static bool test_bit(const uint64_t *set, int fd)
+/*
+ * The descriptors of word @w of the three sets at @in (@words words each)
+ * that are below @n: a pass visits them by their bits, not each of the @n
+ * descriptors in turn.
+ */
+static uint64_t asked_word(const uint64_t *in, size_t words, size_t w, int n)
 {
-	return set[fd / BITS] & (1ULL << (fd % BITS));
+	uint64_t any = in[w] | in[words + w] | in[2 * words + w];
+	int left = n - (int)(w * BITS);
+
+	return left >= BITS ? any : any & ((1ULL << left) - 1);
 }
 
-/* Whether @fd is in one of the three sets at @in (@words words each). */
-static bool asked(const uint64_t *in, size_t words, int fd)
+/*
+ * Take the files of the asked descriptors into @files (indexed by fd), in
+ * one look at the table.  Returns false if one of them is not open (then
+ * nothing is taken) when @must_be_open, the first pass: select fails with
+ * EBADF; later, a descriptor closed meanwhile is only not ready.
+ */
+static bool select_take(struct fd_table *t, const uint64_t *in,
+			size_t words, int n, struct file **files,
+			bool must_be_open)
 {
-	return test_bit(in, fd) || test_bit(&in[words], fd) ||
-	       test_bit(&in[2 * words], fd);
+	bool ok = true;
+
+	fr_mutex_lock(&t->lock);
+	for (size_t w = 0; w < words && ok; w++) {
+		for (uint64_t m = asked_word(in, words, w, n); m; m &= m - 1) {
+			int fd = (int)(w * BITS) + __builtin_ctzll(m);
+
+			files[fd] = pollable_locked(t, fd);
+			if (!files[fd] && must_be_open) {
+				ok = false;
+				break;
+			}
+		}
+	}
+	fr_mutex_unlock(&t->lock);
+	if (!ok) {
+		for (int fd = 0; fd < n; fd++) {
+			file_put(files[fd]);
+			files[fd] = NULL;
+		}
+	}
+	return ok;
 }
 
 /* select on @n descriptors: the number of bits set in the result sets
  * (written back), or -ERESTARTNOHAND, -EBADF, -EINVAL, -EFAULT. */
 static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 {
+	static const unsigned sets[3] = { POLLIN_SET, POLLOUT_SET,
+					  POLLEX_SET };
 	struct fd_table *t = current_files();
 	struct file **files = NULL;
 	struct poll_table pt;
 	uint64_t *in, *res;
 	size_t words, bytes;
-	bool bad = false;
 	long count;
 	int max;
 
@@ -338,48 +374,42 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 			return -EFAULT;
 		}
 	}
-	/* every descriptor asked about must be open: one look at the table */
-	fr_mutex_lock(&t->lock);
-	for (int fd = 0; fd < n && !bad; fd++)
-		bad = asked(in, words, fd) &&
-		      (fd >= t->size || !t->files[fd] ||
-		       (t->files[fd]->mode & FMODE_PATH));
-	fr_mutex_unlock(&t->lock);
-	if (bad) {
+	/* every descriptor asked about must be open */
+	if (!select_take(t, in, words, n, files, true)) {
 		fr_kfree(in);
 		fr_kfree(files);
 		return -EBADF;
 	}
 	poll_table_init(&pt, deadline);
-	for (;;) {
+	for (bool first = true;; first = false) {
 		int err;
 
+		if (!first)
+			select_take(t, in, words, n, files, false);
 		count = 0;
 		for (size_t i = 0; i < 3 * words; i++)
 			res[i] = 0;
-		fr_mutex_lock(&t->lock);
-		for (int fd = 0; fd < n; fd++)
-			files[fd] = asked(in, words, fd) ?
-					    pollable_locked(t, fd) :
-					    NULL;
-		fr_mutex_unlock(&t->lock);
-		for (int fd = 0; fd < n; fd++) {
-			static const unsigned sets[3] = { POLLIN_SET,
-							  POLLOUT_SET,
-							  POLLEX_SET };
-			uint64_t bit = 1ULL << (fd % BITS);
-			unsigned mask;
+		for (size_t w = 0; w < words; w++) {
+			uint64_t m = asked_word(in, words, w, n);
 
-			if (!files[fd]) /* not asked, or closed meanwhile */
-				continue;
-			mask = poll_file(&pt, files[fd]);
-			file_put(files[fd]);
-			for (int s = 0; s < 3; s++) {
-				size_t w = s * words + fd / BITS;
+			for (; m; m &= m - 1) {
+				int bit = __builtin_ctzll(m);
+				int fd = (int)(w * BITS) + bit;
+				unsigned mask;
 
-				if ((mask & sets[s]) && (in[w] & bit)) {
-					res[w] |= bit;
-					count++;
+				if (!files[fd]) /* closed meanwhile: not ready */
+					continue;
+				mask = poll_file(&pt, files[fd]);
+				file_put(files[fd]);
+				files[fd] = NULL;
+				for (int s = 0; s < 3; s++) {
+					size_t i = s * words + w;
+
+					if ((mask & sets[s]) &&
+					    (in[i] & (1ULL << bit))) {
+						res[i] |= 1ULL << bit;
+						count++;
+					}
 				}
 			}
 		}
