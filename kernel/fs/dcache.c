@@ -5,6 +5,12 @@
  * pinned by one more reference.  The children lists are guarded by
  * dcache_lock (a spinlock: dentry_put may run anywhere); the name space
  * operations as a whole by vfs_ns_lock.
+ *
+ * A child is found by name through a hash table of (parent, name), not
+ * by walking its parent's list: a directory of a thousand names costs no
+ * more to look up in than a small one.  The lists keep the creation order
+ * for readdir; with back links and a tail they are not walked either to
+ * add or remove a name.
  */
 #include <frame/heap.h>
 #include <libs/string.h>
@@ -15,7 +21,21 @@ struct fr_mutex vfs_ns_lock; /* initialised by vfs_init() */
 static struct fr_spinlock dcache_lock = FR_SPINLOCK_INIT;
 static uint64_t dentry_seq;
 
+#define DHASH_SIZE 1024
+/* Buckets of listed dentries; made with the first child.  [dcache_lock] */
+static struct dentry **dhash;
+
 static void append_child(struct dentry *d);
+
+static uint32_t name_hash(const struct dentry *parent, const char *name,
+			  size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h ^ (uint32_t)((uintptr_t)parent >> 4) * 0x9e3779b1u;
+}
 
 struct dentry *dentry_new(struct dentry *parent, const char *name, size_t len)
 {
@@ -23,6 +43,22 @@ struct dentry *dentry_new(struct dentry *parent, const char *name, size_t len)
 	char *copy = FR_NEW_ARRAY(char, len + 1);
 	unsigned long flags;
 
+	/* the table exists before any child: every child is in it */
+	if (parent && !__atomic_load_n(&dhash, __ATOMIC_ACQUIRE)) {
+		struct dentry **table = FR_NEW_ARRAY(struct dentry *,
+						     DHASH_SIZE);
+		struct dentry **none = NULL;
+
+		if (table && !__atomic_compare_exchange_n(
+				     &dhash, &none, table, false,
+				     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			fr_kfree(table); /* another CPU made it first */
+		if (!table && !__atomic_load_n(&dhash, __ATOMIC_ACQUIRE)) {
+			fr_kfree(d);
+			fr_kfree(copy);
+			return NULL;
+		}
+	}
 	if (!d || !copy) {
 		fr_kfree(d);
 		fr_kfree(copy);
@@ -51,30 +87,50 @@ struct dentry *dentry_get(struct dentry *d)
 	return d;
 }
 
-/* Take @d out of its parent's list.  Context: dcache_lock held. */
+/* Take @d out of its parent's list and the hash table, if it is there.
+ * Context: dcache_lock held. */
 static void unlink_child(struct dentry *d)
 {
-	if (!d->dead && d->parent != d) {
-		struct dentry **link = &d->parent->children;
+	struct dentry *parent = d->parent, **link;
 
-		while (*link && *link != d)
-			link = &(*link)->next;
-		if (*link)
-			*link = d->next;
-		d->next = NULL;
-	}
+	if (d->dead || parent == d || (!d->prev && parent->children != d))
+		return;
+	if (d->prev)
+		d->prev->next = d->next;
+	else
+		parent->children = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	else
+		parent->last_child = d->prev;
+	d->next = d->prev = NULL;
+	link = &dhash[d->hash % DHASH_SIZE];
+	while (*link && *link != d)
+		link = &(*link)->hash_next;
+	if (*link)
+		*link = d->hash_next;
+	d->hash_next = NULL;
 }
 
-/* Put @d last in its parent's list.  Context: dcache_lock held. */
+/* Put @d last in its parent's list, and in the hash table under its
+ * current parent and name.  Context: dcache_lock held. */
 static void append_child(struct dentry *d)
 {
-	struct dentry **link = &d->parent->children;
+	struct dentry *parent = d->parent;
+	struct dentry **bucket;
 
-	while (*link)
-		link = &(*link)->next;
-	*link = d;
 	d->next = NULL;
+	d->prev = parent->last_child;
+	if (d->prev)
+		d->prev->next = d;
+	else
+		parent->children = d;
+	parent->last_child = d;
 	d->seq = ++dentry_seq;
+	d->hash = name_hash(parent, d->name, d->len);
+	bucket = &dhash[d->hash % DHASH_SIZE];
+	d->hash_next = *bucket;
+	*bucket = d;
 }
 
 /* Take @d out of its parent's children (once). */
@@ -155,11 +211,16 @@ void dentry_instantiate(struct dentry *d, struct inode *inode)
 struct dentry *dentry_lookup_cached(struct dentry *parent, const char *name,
 				    size_t len)
 {
-	unsigned long flags = fr_spin_lock_irqsave(&dcache_lock);
+	uint32_t h = name_hash(parent, name, len);
+	unsigned long flags;
 	struct dentry *d;
 
-	for (d = parent->children; d; d = d->next)
-		if (d->len == len && !memcmp(d->name, name, len)) {
+	if (!__atomic_load_n(&dhash, __ATOMIC_ACQUIRE))
+		return NULL; /* no child anywhere yet */
+	flags = fr_spin_lock_irqsave(&dcache_lock);
+	for (d = dhash[h % DHASH_SIZE]; d; d = d->hash_next)
+		if (d->hash == h && d->parent == parent && d->len == len &&
+		    !memcmp(d->name, name, len)) {
 			dentry_get(d);
 			break;
 		}
@@ -196,9 +257,8 @@ bool dentry_has_children(struct dentry *dir)
 	unsigned long flags = fr_spin_lock_irqsave(&dcache_lock);
 	bool any = false;
 
-	for (struct dentry *d = dir->children; d; d = d->next)
-		if (d->inode)
-			any = true;
+	for (struct dentry *d = dir->children; d && !any; d = d->next)
+		any = d->inode != NULL;
 	fr_spin_unlock_irqrestore(&dcache_lock, flags);
 	return any;
 }

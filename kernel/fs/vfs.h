@@ -234,8 +234,11 @@ struct dentry {
 	size_t len;
 	struct dentry *parent; /* itself for a file system's root */
 	struct inode *inode;   /* NULL: negative (a cached "no such name") */
-	struct dentry *children; /* first child */
-	struct dentry *next;	 /* next sibling */
+	struct dentry *children;   /* first child */
+	struct dentry *last_child; /* and the last */
+	struct dentry *next, *prev; /* siblings, in creation order */
+	struct dentry *hash_next;   /* in the dcache's hash bucket */
+	uint32_t hash;		    /* of the parent and the name */
 	int refs;		 /* atomic; children and users hold one */
 	bool pinned;	/* kept while positive (tmpfs: the dcache is the fs) */
 	bool mounted;	/* a mount is on it */

@@ -96,30 +96,36 @@ void restore_sigmask(bool interrupted)
 
 /* ---- poll ---- */
 
-/* An open file that poll and select may look at, or NULL. */
-static struct file *pollable_file(int fd)
+/*
+ * The open file at @fd of @t that poll and select may look at, with a
+ * reference, or NULL.  [t->lock] held: a pass of poll or select takes the
+ * files of all its descriptors in one look at the table rather than one
+ * lookup (and lock round) each.
+ */
+static struct file *pollable_locked(struct fd_table *t, int fd)
 {
-	struct file *f = fd_get(fd);
+	struct file *f;
 
-	if (f && (f->mode & FMODE_PATH)) {
-		file_put(f);
+	if (fd < 0 || fd >= t->size)
 		return NULL;
-	}
+	f = t->files[fd];
+	if (!f || (f->mode & FMODE_PATH))
+		return NULL;
+	file_get(f);
 	return f;
 }
 
-static short poll_one(struct poll_table *pt, const struct pollfd *pfd)
+/* The events of @pfd, whose file is @f (NULL: not open). */
+static short poll_one(struct poll_table *pt, const struct pollfd *pfd,
+		      struct file *f)
 {
-	struct file *f;
 	unsigned mask;
 
 	if (pfd->fd < 0)
 		return 0;
-	f = pollable_file(pfd->fd);
 	if (!f)
 		return POLLNVAL;
 	mask = poll_file(pt, f);
-	file_put(f);
 	return (short)(mask & ((unsigned short)pfd->events | POLLERR | POLLHUP));
 }
 
@@ -128,7 +134,9 @@ static short poll_one(struct poll_table *pt, const struct pollfd *pfd)
 static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 {
 	struct process *p = current_process();
+	struct fd_table *t = current_files();
 	struct pollfd *fds = NULL;
+	struct file **files = NULL;
 	struct poll_table pt;
 	struct rlimit64 lim;
 	long count;
@@ -138,11 +146,16 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 		return -EINVAL;
 	if (nfds) {
 		fds = FR_NEW_ARRAY(struct pollfd, nfds);
-		if (!fds)
+		files = FR_NEW_ARRAY(struct file *, nfds);
+		if (!fds || !files) {
+			fr_kfree(fds);
+			fr_kfree(files);
 			return -ENOMEM;
+		}
 		if (fr_copy_from_user(fds, fr_uaddr(ufds),
 				      nfds * sizeof(*fds))) {
 			fr_kfree(fds);
+			fr_kfree(files);
 			return -EFAULT;
 		}
 	}
@@ -151,8 +164,13 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 		int err;
 
 		count = 0;
+		fr_mutex_lock(&t->lock);
+		for (uint64_t i = 0; i < nfds; i++)
+			files[i] = pollable_locked(t, fds[i].fd);
+		fr_mutex_unlock(&t->lock);
 		for (uint64_t i = 0; i < nfds; i++) {
-			fds[i].revents = poll_one(&pt, &fds[i]);
+			fds[i].revents = poll_one(&pt, &fds[i], files[i]);
+			file_put(files[i]);
 			if (fds[i].revents)
 				count++;
 		}
@@ -177,6 +195,7 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 		}
 	}
 	fr_kfree(fds);
+	fr_kfree(files);
 	return count;
 }
 
@@ -260,16 +279,61 @@ long sys_ppoll(const struct syscall_args *a)
 
 #define BITS 64
 
-static bool test_bit(const uint64_t *set, int fd)
+/*
+ * The descriptors of word @w of the three sets at @in (@words words each)
+ * that are below @n: a pass visits them by their bits, not each of the @n
+ * descriptors in turn.
+ */
+static uint64_t asked_word(const uint64_t *in, size_t words, size_t w, int n)
 {
-	return set[fd / BITS] & (1ULL << (fd % BITS));
+	uint64_t any = in[w] | in[words + w] | in[2 * words + w];
+	int left = n - (int)(w * BITS);
+
+	return left >= BITS ? any : any & ((1ULL << left) - 1);
+}
+
+/*
+ * Take the files of the asked descriptors into @files (indexed by fd), in
+ * one look at the table.  Returns false if one of them is not open (then
+ * nothing is taken) when @must_be_open, the first pass: select fails with
+ * EBADF; later, a descriptor closed meanwhile is only not ready.
+ */
+static bool select_take(struct fd_table *t, const uint64_t *in,
+			size_t words, int n, struct file **files,
+			bool must_be_open)
+{
+	bool ok = true;
+
+	fr_mutex_lock(&t->lock);
+	for (size_t w = 0; w < words && ok; w++) {
+		for (uint64_t m = asked_word(in, words, w, n); m; m &= m - 1) {
+			int fd = (int)(w * BITS) + __builtin_ctzll(m);
+
+			files[fd] = pollable_locked(t, fd);
+			if (!files[fd] && must_be_open) {
+				ok = false;
+				break;
+			}
+		}
+	}
+	fr_mutex_unlock(&t->lock);
+	if (!ok) {
+		for (int fd = 0; fd < n; fd++) {
+			file_put(files[fd]);
+			files[fd] = NULL;
+		}
+	}
+	return ok;
 }
 
 /* select on @n descriptors: the number of bits set in the result sets
  * (written back), or -ERESTARTNOHAND, -EBADF, -EINVAL, -EFAULT. */
 static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 {
+	static const unsigned sets[3] = { POLLIN_SET, POLLOUT_SET,
+					  POLLEX_SET };
 	struct fd_table *t = current_files();
+	struct file **files = NULL;
 	struct poll_table pt;
 	uint64_t *in, *res;
 	size_t words, bytes;
@@ -290,60 +354,58 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 		in = res = NULL;
 	} else {
 		in = FR_NEW_ARRAY(uint64_t, 6 * words);
-		if (!in)
+		files = FR_NEW_ARRAY(struct file *, (size_t)n);
+		if (!in || !files) {
+			fr_kfree(in);
+			fr_kfree(files);
 			return -ENOMEM;
+		}
 		res = &in[3 * words];
 	}
 	for (int s = 0; s < 3 && words; s++) {
 		if (user[s] && fr_copy_from_user(&in[s * words],
 						 fr_uaddr(user[s]), bytes)) {
 			fr_kfree(in);
+			fr_kfree(files);
 			return -EFAULT;
 		}
 	}
 	/* every descriptor asked about must be open */
-	for (int fd = 0; fd < n; fd++) {
-		struct file *f;
-
-		if (!test_bit(in, fd) && !test_bit(&in[words], fd) &&
-		    !test_bit(&in[2 * words], fd))
-			continue;
-		f = pollable_file(fd);
-		if (!f) {
-			fr_kfree(in);
-			return -EBADF;
-		}
-		file_put(f);
+	if (!select_take(t, in, words, n, files, true)) {
+		fr_kfree(in);
+		fr_kfree(files);
+		return -EBADF;
 	}
 	poll_table_init(&pt, deadline);
-	for (;;) {
+	for (bool first = true;; first = false) {
 		int err;
 
+		if (!first)
+			select_take(t, in, words, n, files, false);
 		count = 0;
 		for (size_t i = 0; i < 3 * words; i++)
 			res[i] = 0;
-		for (int fd = 0; fd < n; fd++) {
-			static const unsigned sets[3] = { POLLIN_SET,
-							  POLLOUT_SET,
-							  POLLEX_SET };
-			uint64_t bit = 1ULL << (fd % BITS);
-			struct file *f;
-			unsigned mask;
+		for (size_t w = 0; w < words; w++) {
+			uint64_t m = asked_word(in, words, w, n);
 
-			if (!test_bit(in, fd) && !test_bit(&in[words], fd) &&
-			    !test_bit(&in[2 * words], fd))
-				continue;
-			f = pollable_file(fd);
-			if (!f) /* closed meanwhile: not ready */
-				continue;
-			mask = poll_file(&pt, f);
-			file_put(f);
-			for (int s = 0; s < 3; s++) {
-				size_t w = s * words + fd / BITS;
+			for (; m; m &= m - 1) {
+				int bit = __builtin_ctzll(m);
+				int fd = (int)(w * BITS) + bit;
+				unsigned mask;
 
-				if ((mask & sets[s]) && (in[w] & bit)) {
-					res[w] |= bit;
-					count++;
+				if (!files[fd]) /* closed meanwhile: not ready */
+					continue;
+				mask = poll_file(&pt, files[fd]);
+				file_put(files[fd]);
+				files[fd] = NULL;
+				for (int s = 0; s < 3; s++) {
+					size_t i = s * words + w;
+
+					if ((mask & sets[s]) &&
+					    (in[i] & (1ULL << bit))) {
+						res[i] |= 1ULL << bit;
+						count++;
+					}
 				}
 			}
 		}
@@ -363,6 +425,7 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 					       &res[s * words], bytes))
 			count = -EFAULT;
 	}
+	fr_kfree(files);
 	fr_kfree(in);
 	return count;
 }

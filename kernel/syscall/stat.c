@@ -12,25 +12,26 @@
 
 static long put_stat(uint64_t u, const struct vfs_stat *st)
 {
-	struct stat s;
+	/* every member is named (no padding): the rest is zero */
+	struct stat s = {
+		.st_dev = st->dev,
+		.st_ino = st->ino,
+		.st_nlink = st->nlink,
+		.st_mode = st->mode,
+		.st_uid = st->uid,
+		.st_gid = st->gid,
+		.st_rdev = st->rdev,
+		.st_size = (long)st->size,
+		.st_blksize = st->blksize,
+		.st_blocks = (long)st->blocks,
+		.st_atime = st->atime.sec,
+		.st_atime_nsec = (unsigned long)st->atime.nsec,
+		.st_mtime = st->mtime.sec,
+		.st_mtime_nsec = (unsigned long)st->mtime.nsec,
+		.st_ctime = st->ctime.sec,
+		.st_ctime_nsec = (unsigned long)st->ctime.nsec,
+	};
 
-	memset(&s, 0, sizeof(s));
-	s.st_dev = st->dev;
-	s.st_ino = st->ino;
-	s.st_nlink = st->nlink;
-	s.st_mode = st->mode;
-	s.st_uid = st->uid;
-	s.st_gid = st->gid;
-	s.st_rdev = st->rdev;
-	s.st_size = (long)st->size;
-	s.st_blksize = st->blksize;
-	s.st_blocks = (long)st->blocks;
-	s.st_atime = st->atime.sec;
-	s.st_atime_nsec = (unsigned long)st->atime.nsec;
-	s.st_mtime = st->mtime.sec;
-	s.st_mtime_nsec = (unsigned long)st->mtime.nsec;
-	s.st_ctime = st->ctime.sec;
-	s.st_ctime_nsec = (unsigned long)st->ctime.nsec;
 	return FR_PUT_USER(s, fr_uaddr(u)) ? -EFAULT : 0;
 }
 

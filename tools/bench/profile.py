@@ -24,6 +24,9 @@ guest timer interrupt it also sees the entry and exit paths.  While the
 machine is stopped its virtual clock stops as well: the item's own figure
 stays meaningful, slightly lowered by the lost translated-block chaining.
 
+--start and --stop choose another window by console lines, e.g. the boot
+(--start '' --stop '^bench-init').
+
 Usage: tools/bench/profile.py ITEM [--ms 3000] [--hz 300] ...
 (make build/trellis.elf build/bench/initramfs.cpio first.)
 """
@@ -202,6 +205,13 @@ def main():
     p.add_argument('--folded', help='write the stacks, folded, to this file')
     p.add_argument('--append', default='',
                    help='more words for the kernel command line')
+    p.add_argument('--start', default=r'^bench-list',
+                   help='sample from the console line matching this '
+                   '(empty: from the start of the boot)')
+    p.add_argument('--stop', default=None,
+                   help='until the console line matching this (default: '
+                   'the item\'s result line; "^bench-init" profiles the '
+                   'boot)')
     p.add_argument('--smp', type=int, default=1)
     p.add_argument('--kernel', default=os.path.join(ROOT, 'build',
                                                     'trellis.elf'))
@@ -228,18 +238,23 @@ def main():
     started, finished = threading.Event(), threading.Event()
     result = []
     result_re = re.compile(r'^bench %s ' % re.escape(args.item))
+    start_re = re.compile(args.start) if args.start else None
+    stop_re = re.compile(args.stop) if args.stop else result_re
+    if not start_re:
+        started.set()
 
     def console():
         for raw in proc.stdout:
             line = raw.decode('utf-8', 'replace').rstrip('\r\n')
             if args.verbose:
                 print('| ' + line, file=sys.stderr, flush=True)
-            if line.startswith('bench-list'):
-                started.set()
-            elif result_re.match(line):
+            if result_re.match(line):
                 result.append(line)
+            if start_re and start_re.search(line):
+                started.set()
+            elif started.is_set() and stop_re.search(line):
                 finished.set()
-            elif line == 'bench-end':
+            if line == 'bench-end':
                 finished.set()
         finished.set()
 
@@ -256,7 +271,7 @@ def main():
         stub.go()
         deadline = time.monotonic() + args.timeout
         if not started.wait(args.timeout):
-            sys.exit('profile: no "bench-list" line from the runner')
+            sys.exit('profile: no line matching %r' % args.start)
         t0 = time.monotonic()
         interval = 1.0 / args.hz
         while not finished.is_set() and time.monotonic() < deadline:
