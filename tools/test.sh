@@ -15,7 +15,7 @@
 #                    the time fallbacks (notsc, nolapic_timer)
 #   interactive/...  a scripted session on the system `make run` boots
 #                    (tools/interactive.exp: shell, /proc, vi, ^C, job
-#                    control, poweroff)
+#                    control, a busy background job, poweroff)
 #   fault/KIND       a deliberate kernel fault prints a symbolized backtrace
 #   demo/mini        the minimal kernel runs its user program
 #   iso/boot         the GRUB ISO boots like `-kernel`

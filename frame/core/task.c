@@ -241,9 +241,15 @@ static void enqueue_locked(struct fr_task *t)
 			  "not running: CPU 0 is told\n", t->name, cpu);
 		cpu = 0;
 	}
+	/*
+	 * A CPU counts as running a little before it has its idle task
+	 * (current is NULL until then): it schedules first thing when it
+	 * has one, so it is told as if it idled.
+	 */
 	cur = __atomic_load_n(&percpu_of(cpu)->current, __ATOMIC_ACQUIRE);
-	if (cur->is_idle || (cur != t && sched_policy->preempt &&
-			     sched_policy->preempt(cur, t, cpu)))
+	if (!cur || cur->is_idle ||
+	    (cur != t && sched_policy->preempt &&
+	     sched_policy->preempt(cur, t, cpu)))
 		resched_cpu(cpu);
 }
 
