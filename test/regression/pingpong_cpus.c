@@ -1,4 +1,4 @@
-// timeout: 400
+// timeout: 900
 /* No lost wake-ups across CPUs: two threads, pinned to two different CPUs
  * when there are two, hand a token back and forth 100,000 times through a
  * futex word and through a pair of pipes, and 10,000 times through a
