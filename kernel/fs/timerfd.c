@@ -196,7 +196,7 @@ static const struct file_ops timerfd_fops = {
 	.llseek = anon_inode_llseek,
 };
 
-struct file *timerfd_create(int clockid, unsigned flags)
+struct file *timerfd_file_create(int clockid, unsigned flags)
 {
 	struct timerfd_ctx *ctx = FR_NEW(struct timerfd_ctx);
 	struct file *f;

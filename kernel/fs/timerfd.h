@@ -14,11 +14,11 @@
 #include "fs/file.h"
 
 /*
- * timerfd_create - a new disarmed timer on @clockid (checked by the
+ * timerfd_file_create - a new disarmed timer on @clockid (checked by the
  * caller), with TFD_NONBLOCK of @flags: "anon_inode:[timerfd]".  Returns
  * the file (one reference) or NULL when out of memory.
  */
-struct file *timerfd_create(int clockid, unsigned flags);
+struct file *timerfd_file_create(int clockid, unsigned flags);
 
 /* file_is_timerfd - whether @f is a timerfd. */
 bool file_is_timerfd(const struct file *f);

@@ -30,7 +30,7 @@ long sys_timerfd_create(const struct syscall_args *a)
 	     clockid == CLOCK_BOOTTIME_ALARM) &&
 	    !vfs_privileged())
 		return -EPERM;
-	f = timerfd_create(clockid, flags);
+	f = timerfd_file_create(clockid, flags);
 	if (!f)
 		return -ENOMEM;
 	fd = fd_install(f, 0, flags & TFD_CLOEXEC);
