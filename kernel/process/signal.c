@@ -785,7 +785,11 @@ void signal_deliver(struct thread *t, struct fr_user_regs *regs)
 	struct process *p = t->proc;
 
 	if (!signal_work(t)) {
-		restart_or_eintr(t, regs, NULL);
+		long ret = (long)regs->rax;
+
+		/* only the restart codes need restart_or_eintr */
+		if (ret >= -ERESTART_RESTARTBLOCK && ret <= -ERESTARTSYS)
+			restart_or_eintr(t, regs, NULL);
 		return;
 	}
 	for (;;) {

@@ -97,12 +97,26 @@ void restore_sigmask(bool interrupted)
 /* ---- poll ---- */
 
 /*
- * The open file at @fd of @t that poll and select may look at, with a
- * reference, or NULL.  [t->lock] held: a pass of poll or select takes the
- * files of all its descriptors in one look at the table rather than one
- * lookup (and lock round) each.
+ * Whether the files of the caller's table @t may be polled without a
+ * reference each: when no other process shares the table and the caller's
+ * process has no other thread, nobody else can close its descriptors
+ * during a pass (Linux's fdget() skips the reference then too).  The poll
+ * table takes its own reference of a file it waits on.
  */
-static struct file *pollable_locked(struct fd_table *t, int fd)
+static bool table_private(const struct fd_table *t)
+{
+	return __atomic_load_n(&t->refs, __ATOMIC_RELAXED) == 1 &&
+	       __atomic_load_n(&current_process()->thread_count,
+			       __ATOMIC_RELAXED) == 1;
+}
+
+/*
+ * The open file at @fd of @t that poll and select may look at, with a
+ * reference if @ref, or NULL.  [t->lock] held: a pass of poll or select
+ * takes the files of all its descriptors in one look at the table rather
+ * than one lookup (and lock round) each.
+ */
+static struct file *pollable_locked(struct fd_table *t, int fd, bool ref)
 {
 	struct file *f;
 
@@ -111,8 +125,16 @@ static struct file *pollable_locked(struct fd_table *t, int fd)
 	f = t->files[fd];
 	if (!f || (f->mode & FMODE_PATH))
 		return NULL;
-	file_get(f);
+	if (ref)
+		file_get(f);
 	return f;
+}
+
+/* Drop what pollable_locked() took. */
+static void pollable_put(struct file *f, bool ref)
+{
+	if (ref)
+		file_put(f);
 }
 
 /* The events of @pfd, whose file is @f (NULL: not open). */
@@ -135,6 +157,7 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 {
 	struct process *p = current_process();
 	struct fd_table *t = current_files();
+	bool ref = !table_private(t);
 	struct pollfd *fds = NULL;
 	struct file **files = NULL;
 	struct poll_table pt;
@@ -166,11 +189,11 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 		count = 0;
 		fr_mutex_lock(&t->lock);
 		for (uint64_t i = 0; i < nfds; i++)
-			files[i] = pollable_locked(t, fds[i].fd);
+			files[i] = pollable_locked(t, fds[i].fd, ref);
 		fr_mutex_unlock(&t->lock);
 		for (uint64_t i = 0; i < nfds; i++) {
 			fds[i].revents = poll_one(&pt, &fds[i], files[i]);
-			file_put(files[i]);
+			pollable_put(files[i], ref);
 			if (fds[i].revents)
 				count++;
 		}
@@ -300,7 +323,7 @@ static uint64_t asked_word(const uint64_t *in, size_t words, size_t w, int n)
  */
 static bool select_take(struct fd_table *t, const uint64_t *in,
 			size_t words, int n, struct file **files,
-			bool must_be_open)
+			bool must_be_open, bool ref)
 {
 	bool ok = true;
 
@@ -309,7 +332,7 @@ static bool select_take(struct fd_table *t, const uint64_t *in,
 		for (uint64_t m = asked_word(in, words, w, n); m; m &= m - 1) {
 			int fd = (int)(w * BITS) + __builtin_ctzll(m);
 
-			files[fd] = pollable_locked(t, fd);
+			files[fd] = pollable_locked(t, fd, ref);
 			if (!files[fd] && must_be_open) {
 				ok = false;
 				break;
@@ -319,7 +342,7 @@ static bool select_take(struct fd_table *t, const uint64_t *in,
 	fr_mutex_unlock(&t->lock);
 	if (!ok) {
 		for (int fd = 0; fd < n; fd++) {
-			file_put(files[fd]);
+			pollable_put(files[fd], ref);
 			files[fd] = NULL;
 		}
 	}
@@ -333,6 +356,7 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 	static const unsigned sets[3] = { POLLIN_SET, POLLOUT_SET,
 					  POLLEX_SET };
 	struct fd_table *t = current_files();
+	bool ref = !table_private(t);
 	struct file **files = NULL;
 	struct poll_table pt;
 	uint64_t *in, *res;
@@ -371,7 +395,7 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 		}
 	}
 	/* every descriptor asked about must be open */
-	if (!select_take(t, in, words, n, files, true)) {
+	if (!select_take(t, in, words, n, files, true, ref)) {
 		fr_kfree(in);
 		fr_kfree(files);
 		return -EBADF;
@@ -381,7 +405,7 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 		int err;
 
 		if (!first)
-			select_take(t, in, words, n, files, false);
+			select_take(t, in, words, n, files, false, ref);
 		count = 0;
 		for (size_t i = 0; i < 3 * words; i++)
 			res[i] = 0;
@@ -396,7 +420,7 @@ static long do_select(int n, const uint64_t user[3], uint64_t deadline)
 				if (!files[fd]) /* closed meanwhile: not ready */
 					continue;
 				mask = poll_file(&pt, files[fd]);
-				file_put(files[fd]);
+				pollable_put(files[fd], ref);
 				files[fd] = NULL;
 				for (int s = 0; s < 3; s++) {
 					size_t i = s * words + w;

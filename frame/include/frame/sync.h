@@ -192,7 +192,8 @@ struct fr_mutex {
 };
 
 /*
- * fr_mutex_init / fr_mutex_lock / fr_mutex_unlock - a mutex.
+ * fr_mutex_init / fr_mutex_lock / fr_mutex_unlock - a mutex.  Taking a
+ * free one, and freeing one nobody waits for, is one atomic instruction.
  * Context: task context (lock may sleep).  Unlocking a mutex the current
  * task does not hold, or locking one it holds, panics.
  */
