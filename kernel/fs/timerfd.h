@@ -34,6 +34,14 @@ void timerfd_set(struct file *f, unsigned flags, uint64_t value,
 		 uint64_t interval, uint64_t *old_value,
 		 uint64_t *old_interval);
 
+/*
+ * timerfd_clock_was_set - the wall clock was set: move the timers set to
+ * an absolute time of it, and cancel those set with
+ * TFD_TIMER_CANCEL_ON_SET (their next read fails with ECANCELED).
+ * Context: task context.
+ */
+void timerfd_clock_was_set(void);
+
 /* timerfd_get - timerfd_gettime(): the time left and the interval. */
 void timerfd_get(struct file *f, uint64_t *value, uint64_t *interval);
 

@@ -18,6 +18,7 @@
 #include "syscall/restart.h"
 #include "process/process.h"
 #include "security/cred.h"
+#include "fs/timerfd.h"
 #include "time/clock.h"
 #include "time/timer.h"
 #include "time/posix_timer.h"
@@ -124,8 +125,10 @@ static long set_time_of_day(bool has_tv, int64_t sec, int64_t nsec,
 	if (has_tv)
 		clock_set_realtime((uint64_t)sec * NSEC_PER_SEC +
 				   (uint64_t)nsec);
-	if (warp || has_tv)
-		posix_timers_clock_was_set(); /* absolute realtime timers */
+	if (warp || has_tv) { /* the absolute realtime timers move */
+		posix_timers_clock_was_set();
+		timerfd_clock_was_set();
+	}
 	return 0;
 }
 
@@ -181,18 +184,16 @@ long sys_time(const struct syscall_args *a)
 }
 
 /*
- * Sleep until @deadline (monotonic).  Interrupted: with @rem (relative
- * sleeps) write the time left and return -ERESTART_RESTARTBLOCK, or 0
- * when none is left; without, -ERESTARTNOHAND for an absolute sleep.
+ * A relative sleep until @deadline (monotonic).  Interrupted: write the
+ * time left at @rem (if not 0) and return -ERESTART_RESTARTBLOCK, or 0
+ * when none is left.
  */
-static long sleep_until(uint64_t deadline, uint64_t rem, bool absolute)
+static long sleep_until(uint64_t deadline, uint64_t rem)
 {
 	uint64_t now, left;
 
 	if (!ktime_sleep_until(deadline))
 		return 0;
-	if (absolute)
-		return -ERESTARTNOHAND;
 	now = fr_monotonic_ns();
 	if (now >= deadline)
 		return 0;
@@ -209,7 +210,7 @@ long sys_nanosleep(const struct syscall_args *a)
 
 	if (err)
 		return err;
-	return sleep_until(ktime_add(fr_monotonic_ns(), ns), a->arg[1], false);
+	return sleep_until(ktime_add(fr_monotonic_ns(), ns), a->arg[1]);
 }
 
 /*
@@ -234,7 +235,7 @@ long sys_clock_nanosleep(const struct syscall_args *a)
 {
 	int clockid = (int)a->arg[0];
 	bool absolute = a->arg[1] & TIMER_ABSTIME;
-	uint64_t ns, now, deadline;
+	uint64_t ns, now;
 	int64_t off;
 	int err;
 
@@ -255,8 +256,7 @@ long sys_clock_nanosleep(const struct syscall_args *a)
 			return -EFAULT;
 		return -ERESTART_RESTARTBLOCK;
 	}
-	now = fr_monotonic_ns();
-	deadline = absolute ? clock_to_monotonic(clockid, ns) :
-			      ktime_add(now, ns);
-	return sleep_until(deadline, absolute ? 0 : a->arg[3], absolute);
+	if (absolute) /* the wall clock may be set meanwhile */
+		return clock_sleep_until(clockid, ns) ? -ERESTARTNOHAND : 0;
+	return sleep_until(ktime_add(fr_monotonic_ns(), ns), a->arg[3]);
 }

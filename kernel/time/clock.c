@@ -16,10 +16,14 @@
 static int64_t realtime_offset =
 	(int64_t)(REALTIME_EPOCH_SEC * NSEC_PER_SEC);
 
+/* Sleepers of clock_sleep_until(), woken when the wall clock is set. */
+static struct fr_waitqueue clock_set_waiters;
+
 static void set_offset(int64_t off)
 {
 	__atomic_store_n(&realtime_offset, off, __ATOMIC_RELEASE);
 	fr_vdso_set_realtime_offset(off);
+	fr_wake_all(&clock_set_waiters);
 }
 
 void clock_setup(void)
@@ -27,6 +31,7 @@ void clock_setup(void)
 	uint64_t boot_ns;
 	int err = fr_rtc_boot_realtime_ns(&boot_ns);
 
+	fr_waitqueue_init(&clock_set_waiters);
 	if (err || boot_ns > (uint64_t)REALTIME_SET_MAX_SEC * NSEC_PER_SEC) {
 		fr_printk("clock: no wall-clock time from the RTC (error %d): "
 			  "it starts at 2025-01-01 00:00:00 UTC\n", -err);
@@ -46,6 +51,24 @@ void clock_set_realtime(uint64_t ns)
 #define CPUCLOCK_VIRT 1 /* user time only; PROF and SCHED: all of it */
 #define CPUCLOCK_FD 3 /* dynamic clocks of file descriptors */
 #define CPUCLOCK_PID(id) (~((id) >> 3))
+
+int clock_sleep_until(int clockid, uint64_t t)
+{
+	for (;;) {
+		int64_t off, now_off;
+		int ret;
+
+		if (clock_offset(clockid, &off))
+			return -EINVAL;
+		ret = KTIME_WAIT_EVENT(&clock_set_waiters,
+				       !clock_offset(clockid, &now_off) &&
+					       now_off != off,
+				       clock_to_monotonic(clockid, t));
+		if (ret) /* -ETIMEDOUT: the clock reached @t */
+			return ret == -ETIMEDOUT ? 0 : ret;
+		/* the clock was set: the deadline moved */
+	}
+}
 
 bool clock_is_cpu(int clockid)
 {
@@ -177,6 +200,11 @@ uint64_t clock_to_monotonic(int clockid, uint64_t t)
 
 	if (clock_offset(clockid, &off))
 		return 0;
+	return clock_offset_to_monotonic(t, off);
+}
+
+uint64_t clock_offset_to_monotonic(uint64_t t, int64_t off)
+{
 	if (off >= 0)
 		return t < (uint64_t)off ? 0 : t - (uint64_t)off;
 	return ktime_add(t, (uint64_t)-off);

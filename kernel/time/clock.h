@@ -65,6 +65,21 @@ int clock_resolution(int clockid, uint64_t *ns) FR_MUST_CHECK;
  */
 uint64_t clock_to_monotonic(int clockid, uint64_t t);
 
+/*
+ * clock_offset_to_monotonic - the same for a clock whose offset
+ * (clock_offset()) is @off.
+ */
+uint64_t clock_offset_to_monotonic(uint64_t t, int64_t off);
+
+/*
+ * clock_sleep_until - sleep until @clockid (not a CPU clock) reads @t,
+ * following the changes of the wall clock (clock_set_realtime()) as
+ * Linux's absolute CLOCK_REALTIME sleeps do.  Returns 0, -EINVAL for a
+ * clock that does not exist, or -EINTR when the thread has a signal to
+ * take.  Context: task context.
+ */
+int clock_sleep_until(int clockid, uint64_t t);
+
 /* clock_is_cpu - whether @clockid is a CPU-time clock (valid or not). */
 bool clock_is_cpu(int clockid);
 
