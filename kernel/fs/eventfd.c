@@ -8,6 +8,7 @@
 #include "fs/anon_inode.h"
 #include "fs/eventfd.h"
 #include "fs/poll.h"
+#include "fs/procfs.h"
 #include "syscall/restart.h"
 #include "time/timer.h"
 
@@ -18,7 +19,11 @@ struct eventfd_ctx {
 	struct fr_waitqueue wq;
 	uint64_t count; /* [lock]; read atomically outside it */
 	bool semaphore;
+	int id; /* fdinfo's eventfd-id */
 };
+
+/* The id of the next eventfd (atomic). */
+static int next_eventfd_id;
 
 static uint64_t count_of(struct eventfd_ctx *ctx)
 {
@@ -119,8 +124,17 @@ static void eventfd_release(struct file *f)
 	fr_kfree(f->priv.eventfd);
 }
 
+static void eventfd_show_fdinfo(struct file *f, struct proc_text *t)
+{
+	struct eventfd_ctx *ctx = f->priv.eventfd;
+
+	proc_printf(t, "eventfd-count: %16llx\neventfd-id: %d\n",
+		    (unsigned long long)count_of(ctx), ctx->id);
+}
+
 static const struct file_ops eventfd_fops = {
 	.release = eventfd_release,
+	.show_fdinfo = eventfd_show_fdinfo,
 	.read = eventfd_read,
 	.write = eventfd_write,
 	.poll = eventfd_poll,
@@ -138,6 +152,7 @@ struct file *eventfd_create(unsigned count, unsigned flags)
 	fr_waitqueue_init(&ctx->wq);
 	ctx->count = count;
 	ctx->semaphore = flags & EFD_SEMAPHORE;
+	ctx->id = __atomic_fetch_add(&next_eventfd_id, 1, __ATOMIC_RELAXED);
 	f = anon_inode_file("[eventfd]", &eventfd_fops, flags);
 	if (!f) {
 		fr_kfree(ctx);

@@ -41,6 +41,7 @@
 #include "fs/anon_inode.h"
 #include "fs/eventpoll.h"
 #include "fs/poll.h"
+#include "fs/procfs.h"
 #include "time/timer.h"
 
 /* Flags of an item that are not events. */
@@ -676,8 +677,35 @@ static void eventpoll_file_release(struct file *f)
 	fr_kfree(ep);
 }
 
+/* One line per watched file, in Linux's format. */
+static void eventpoll_show_fdinfo(struct file *f, struct proc_text *t)
+{
+	struct eventpoll *ep = f->priv_ep;
+
+	fr_mutex_lock(&ep->mtx);
+	for (size_t b = 0; b < ep->nbuckets; b++)
+		for (struct epitem *epi = ep->buckets[b]; epi;
+		     epi = epi->hash_next) {
+			struct inode *inode = epi->file->inode;
+
+			proc_printf(
+				t,
+				"tfd: %8d events: %8x data: %16llx  pos:%lld "
+				"ino:%llx sdev:%x\n",
+				epi->fd, epi->events,
+				(unsigned long long)epi->data,
+				(long long)__atomic_load_n(&epi->file->pos,
+							   __ATOMIC_RELAXED),
+				(unsigned long long)(inode ? inode->ino : 0),
+				inode && inode->sb ? (unsigned)inode->sb->dev :
+						     0u);
+		}
+	fr_mutex_unlock(&ep->mtx);
+}
+
 static const struct file_ops eventpoll_fops = {
 	.release = eventpoll_file_release,
+	.show_fdinfo = eventpoll_show_fdinfo,
 	.poll = eventpoll_poll,
 	.llseek = anon_inode_llseek,
 };

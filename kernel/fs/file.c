@@ -203,6 +203,17 @@ void file_writer_put(file_writer w)
 	file_put(w.obj);
 }
 
+unsigned file_status_flags(const struct file *f)
+{
+	unsigned acc = (f->mode & FMODE_PATH) ? O_PATH :
+		       (f->mode & FMODE_WRITE) ?
+			       ((f->mode & FMODE_READ) ? O_RDWR : O_WRONLY) :
+			       O_RDONLY;
+
+	/* O_LARGEFILE only where Linux sets it (open, memfd) */
+	return (f->flags & ~(unsigned)(O_ACCMODE | O_PATH)) | acc;
+}
+
 bool file_is_stream(const struct file *f)
 {
 	return S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode) ||

@@ -49,6 +49,12 @@ struct file {
 	struct epitem *ep_links;
 };
 
+/*
+ * file_status_flags - @f's flags as F_GETFL gives them: the access mode
+ * (or O_PATH) and the status flags.
+ */
+unsigned file_status_flags(const struct file *f);
+
 /* file_is_stream - whether @f has no position (pipes, sockets, anonymous
  * inodes): pread and pwrite give -ESPIPE. */
 bool file_is_stream(const struct file *f);

@@ -110,6 +110,9 @@ static char *str_dup(const char *s)
 	return c;
 }
 
+/* The id of the next mount (atomic). */
+static int next_mount_id = 1;
+
 /* Graft @sb at @at (NULL: the first, root mount). */
 static struct mount *mount_add(struct super_block *sb, const struct path *at,
 			       const char *source, unsigned long flags)
@@ -119,6 +122,7 @@ static struct mount *mount_add(struct super_block *sb, const struct path *at,
 
 	if (!m)
 		return NULL;
+	m->id = __atomic_fetch_add(&next_mount_id, 1, __ATOMIC_RELAXED);
 	m->source = str_dup(source);
 	if (!m->source) {
 		fr_kfree(m);

@@ -23,6 +23,7 @@
 #define INO_PID_DIR 1
 #define INO_TID_DIR 2
 #define INO_FD_LINK 3
+#define INO_FDINFO 4
 #define PROC_INO(num, kind)                                                    \
 	(((uint64_t)(uint32_t)(num) << 32) | ((uint64_t)(kind) << 24))
 /* A fixed entry's: from its directory's and its index. */
@@ -151,6 +152,12 @@ static const struct proc_entry proc_fd_link = {
 	.mode = S_IFLNK | 0700,
 	.readlink = proc_fd_readlink,
 	.magic = PROC_MAGIC_FD,
+};
+
+static const struct proc_entry proc_fdinfo_file = {
+	.name = "FDINFO",
+	.mode = S_IFREG | 0400,
+	.show_num = proc_fd_show_info,
 };
 
 /* The fixed entries of @e's directory (the tables are in other files). */
@@ -282,6 +289,13 @@ static int proc_lookup(struct inode *dir, struct dentry *d)
 							(uint64_t)num);
 		break;
 	}
+	case PROC_NUM_FDINFO:
+		if (proc_fd_mode(pid, num))
+			inode = proc_inode(dir->sb, &proc_fdinfo_file,
+					   proc_fdinfo_file.mode, pid, num,
+					   PROC_INO(pid, INO_FDINFO) + 1 +
+						   (uint64_t)num);
+		break;
 	case PROC_NUM_NONE:
 		break;
 	}
@@ -360,6 +374,10 @@ static int proc_readdir(struct file *f, struct dir_context *ctx)
 				ino = PROC_INO(pid, INO_FD_LINK) + 1 +
 				      (uint64_t)nums[i];
 				mode = S_IFLNK;
+			} else if (e->numbered == PROC_NUM_FDINFO) {
+				ino = PROC_INO(pid, INO_FDINFO) + 1 +
+				      (uint64_t)nums[i];
+				mode = S_IFREG;
 			} else {
 				ino = PROC_INO(nums[i],
 					       e->numbered == PROC_NUM_PIDS ?
@@ -423,10 +441,13 @@ static int proc_file_open(struct inode *inode, struct file *f)
 	struct proc_text t;
 	int err;
 
-	if (!e->show)
+	if (!e->show && !e->show_num)
 		return -EINVAL;
 	proc_text_init(&t);
-	err = e->show(&t, inode->priv_pid);
+	if (e->show_num)
+		err = e->show_num(&t, inode->priv_pid, inode->priv_num);
+	else
+		err = e->show(&t, inode->priv_pid);
 	if (!err)
 		err = t.error;
 	if (err) {

@@ -49,6 +49,7 @@ enum proc_numbered {
 	PROC_NUM_PIDS,	/* the root: one directory per process */
 	PROC_NUM_TASKS, /* PID/task: one directory per thread */
 	PROC_NUM_FDS,	/* PID/fd: one link per open file */
+	PROC_NUM_FDINFO, /* PID/fdinfo: one file per open file */
 };
 
 /* What a "magic" link leads to: an object, not its name's walk. */
@@ -71,6 +72,8 @@ struct proc_entry {
 	uint32_t mode; /* S_IF* and permission bits */
 	/* regular files: generate the text of process @pid (0: none) */
 	int (*show)(struct proc_text *t, int pid);
+	/* numbered files: generate the text about @num of process @pid */
+	int (*show_num)(struct proc_text *t, int pid, int num);
 	/* links: the target as text */
 	int (*readlink)(int pid, int num, char *buf, size_t size);
 	/* magic links: what they lead to (proc_magic_path) */
@@ -107,6 +110,9 @@ bool proc_task_of(int pid, int tid);
 /* The mode of fd link @fd of process @pid (S_IFLNK and the rights), or
  * 0 when it is not open. */
 uint32_t proc_fd_mode(int pid, int fd);
+/* The text of fdinfo file @fd of process @pid, as Linux's: position,
+ * flags, mount id, inode number, then the lines of the file's kind. */
+int proc_fd_show_info(struct proc_text *t, int pid, int fd);
 /* The fd links' text. */
 int proc_fd_readlink(int pid, int fd, char *buf, size_t size);
 /* What magic link @m of process @pid (fd @num) leads to, referenced. */

@@ -137,8 +137,11 @@ static struct fd_table *files_of(int pid)
 	return files;
 }
 
-/* The file at @fd of @pid, referenced, or NULL. */
-static struct file *file_of(int pid, int fd)
+/*
+ * The file at @fd of @pid, referenced, or NULL; whether the fd has
+ * FD_CLOEXEC in *@cloexec (if not NULL).
+ */
+static struct file *file_of_cloexec(int pid, int fd, bool *cloexec)
 {
 	struct fd_table *files = files_of(pid);
 	struct file *f = NULL;
@@ -149,10 +152,18 @@ static struct file *file_of(int pid, int fd)
 	if (fd >= 0 && fd < files->size && files->files[fd]) {
 		f = files->files[fd];
 		file_get(f);
+		if (cloexec)
+			*cloexec = (files->cloexec[fd / 64] >> (fd % 64)) & 1;
 	}
 	fr_mutex_unlock(&files->lock);
 	fd_table_put(files);
 	return f;
+}
+
+/* The file at @fd of @pid, referenced, or NULL. */
+static struct file *file_of(int pid, int fd)
+{
+	return file_of_cloexec(pid, fd, NULL);
 }
 
 size_t proc_fd_list(int pid, int from, int *out, size_t max)
@@ -231,6 +242,25 @@ int proc_fd_readlink(int pid, int fd, char *buf, size_t size)
 	}
 	file_put(f);
 	return n;
+}
+
+int proc_fd_show_info(struct proc_text *t, int pid, int fd)
+{
+	bool cloexec = false;
+	struct file *f = file_of_cloexec(pid, fd, &cloexec);
+	unsigned flags;
+
+	if (!f)
+		return -ENOENT;
+	flags = file_status_flags(f) | (cloexec ? O_CLOEXEC : 0);
+	proc_printf(t, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n",
+		    (long long)__atomic_load_n(&f->pos, __ATOMIC_RELAXED),
+		    flags, f->path.mnt ? f->path.mnt->id : 0,
+		    (unsigned long long)(f->inode ? f->inode->ino : 0));
+	if (f->fop && f->fop->show_fdinfo)
+		f->fop->show_fdinfo(f, t);
+	file_put(f);
+	return 0;
 }
 
 static int fd_path(int pid, int fd, struct path *out)
@@ -1037,6 +1067,9 @@ const struct proc_entry proc_pid_entries[] = {
 	  .readlink = exe_readlink,
 	  .magic = PROC_MAGIC_EXE },
 	{ .name = "fd", .mode = S_IFDIR | 0500, .numbered = PROC_NUM_FDS },
+	{ .name = "fdinfo",
+	  .mode = S_IFDIR | 0555,
+	  .numbered = PROC_NUM_FDINFO },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
 	{ .name = "root",
@@ -1066,6 +1099,9 @@ const struct proc_entry proc_tid_entries[] = {
 	  .readlink = exe_readlink,
 	  .magic = PROC_MAGIC_EXE },
 	{ .name = "fd", .mode = S_IFDIR | 0500, .numbered = PROC_NUM_FDS },
+	{ .name = "fdinfo",
+	  .mode = S_IFDIR | 0555,
+	  .numbered = PROC_NUM_FDINFO },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
 	{ .name = "root",

@@ -13,6 +13,7 @@
 #include <linux/signalfd.h>
 #include "fs/anon_inode.h"
 #include "fs/poll.h"
+#include "fs/procfs.h"
 #include "fs/signalfd.h"
 #include "process/process.h"
 #include "syscall/restart.h"
@@ -187,8 +188,16 @@ static void signalfd_release(struct file *f)
 	fr_kfree(ctx);
 }
 
+/* The signals it takes, as Linux renders a sigset: 16 hex digits. */
+static void signalfd_show_fdinfo(struct file *f, struct proc_text *t)
+{
+	proc_printf(t, "sigmask:\t%016llx\n",
+		    (unsigned long long)mask_of(f->priv.signalfd));
+}
+
 static const struct file_ops signalfd_fops = {
 	.release = signalfd_release,
+	.show_fdinfo = signalfd_show_fdinfo,
 	.read = signalfd_read,
 	.poll = signalfd_poll,
 	.llseek = anon_inode_llseek,

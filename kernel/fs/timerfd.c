@@ -20,6 +20,7 @@
 #include <linux/timerfd.h>
 #include "fs/anon_inode.h"
 #include "fs/poll.h"
+#include "fs/procfs.h"
 #include "fs/timerfd.h"
 #include "syscall/restart.h"
 #include "time/clock.h"
@@ -34,6 +35,7 @@ struct timerfd_ctx {
 	uint64_t interval; /* [lock] ns, 0: one-shot */
 	uint64_t ticks;	   /* [lock] expirations not read; atomic reads */
 	bool expired;	   /* [lock] a periodic expiry not moved on yet */
+	unsigned settime_flags; /* [lock] the last timerfd_settime's */
 	bool cancel_on_set; /* [lock] TFD_TIMER_CANCEL_ON_SET was given */
 	bool canceled;	   /* [lock] the clock was set: read gives ECANCELED */
 	int64_t offset;	   /* [lock] the clock's offset that expiry is for */
@@ -162,6 +164,8 @@ void timerfd_set(struct file *f, unsigned flags, uint64_t value,
 	ctx->expired = false;
 	ctx->interval = interval;
 	ctx->canceled = false;
+	ctx->settime_flags =
+		flags & (TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET);
 	ctx->cancel_on_set = wall && (flags & TFD_TIMER_CANCEL_ON_SET);
 	/* one reading of the offset, which a clock set may be changing */
 	if (clock_offset(ctx->clockid, &offset))
@@ -320,8 +324,31 @@ static void timerfd_release(struct file *f)
 	fr_kfree(ctx);
 }
 
+static void timerfd_show_fdinfo(struct file *f, struct proc_text *t)
+{
+	struct timerfd_ctx *ctx = f->priv_timerfd;
+	uint64_t value, interval, ticks;
+	unsigned flags;
+	unsigned long irq;
+
+	timerfd_get(f, &value, &interval);
+	irq = fr_spin_lock_irqsave(&ctx->lock);
+	ticks = ctx->ticks;
+	flags = ctx->settime_flags;
+	fr_spin_unlock_irqrestore(&ctx->lock, irq);
+	proc_printf(t,
+		    "clockid: %d\nticks: %llu\nsettime flags: 0%o\n"
+		    "it_value: (%llu, %llu)\nit_interval: (%llu, %llu)\n",
+		    ctx->clockid, (unsigned long long)ticks, flags,
+		    (unsigned long long)(value / NSEC_PER_SEC),
+		    (unsigned long long)(value % NSEC_PER_SEC),
+		    (unsigned long long)(interval / NSEC_PER_SEC),
+		    (unsigned long long)(interval % NSEC_PER_SEC));
+}
+
 static const struct file_ops timerfd_fops = {
 	.release = timerfd_release,
+	.show_fdinfo = timerfd_show_fdinfo,
 	.read = timerfd_read,
 	.poll = timerfd_poll,
 	.llseek = anon_inode_llseek,

@@ -29,6 +29,7 @@ struct mount;
 struct poll_table;
 struct dir_context;
 struct vm_object;
+struct proc_text;
 
 /* Linux's limits. */
 #define VFS_PATH_MAX 4096
@@ -174,6 +175,8 @@ struct file_ops {
 	 * for anonymous memory (/dev/zero); returns 0 or an error.  NULL:
 	 * the file cannot be mapped (-ENODEV). */
 	int (*mmap)(struct file *f, struct vm_object **out);
+	/* The lines this kind of file adds to /proc/PID/fdinfo/FD. */
+	void (*show_fdinfo)(struct file *f, struct proc_text *t);
 };
 
 /*
@@ -278,6 +281,7 @@ struct mount {
 	unsigned long flags;	   /* MS_RDONLY, MS_NOSUID... */
 	struct mount *next;	   /* all mounts, in mount order */
 	int refs;		   /* atomic */
+	int id;			   /* unique, as /proc/PID/fdinfo's mnt_id */
 };
 
 /* A place in the tree: a mount and a dentry in it (referenced). */

@@ -100,18 +100,9 @@ long sys_fcntl(const struct syscall_args *a)
 	case F_SETFD:
 		ret = fd_set_cloexec(fd, arg & FD_CLOEXEC);
 		break;
-	case F_GETFL: {
-		unsigned acc = (f->mode & FMODE_PATH) ? O_PATH :
-			       (f->mode & FMODE_WRITE) ?
-				       ((f->mode & FMODE_READ) ? O_RDWR :
-								 O_WRONLY) :
-				       O_RDONLY;
-
-		/* O_LARGEFILE only where Linux sets it (open, memfd) */
-		ret = (long)((f->flags & ~(unsigned)(O_ACCMODE | O_PATH)) |
-			     acc);
+	case F_GETFL:
+		ret = (long)file_status_flags(f);
 		break;
-	}
 	case F_SETFL:
 		f->flags = (f->flags & ~(unsigned)SETFL_MASK) |
 			   ((unsigned)arg & SETFL_MASK);
