@@ -324,6 +324,37 @@ static void timerfd_release(struct file *f)
 	fr_kfree(ctx);
 }
 
+/*
+ * TFD_IOC_SET_TICKS (Linux's, for checkpoint/restore): set the
+ * expirations to read to the u64 at @arg, which may not be 0.  A timer
+ * canceled by a clock set answers -ECANCELED instead, once.
+ */
+static long timerfd_ioctl(struct file *f, unsigned cmd, uint64_t arg)
+{
+	struct timerfd_ctx *ctx = f->priv_timerfd;
+	unsigned long irq;
+	uint64_t ticks;
+	long ret = 0;
+
+	if (cmd != TFD_IOC_SET_TICKS)
+		return -ENOTTY;
+	if (FR_GET_USER(ticks, fr_uaddr(arg)))
+		return -EFAULT;
+	if (!ticks)
+		return -EINVAL;
+	irq = fr_spin_lock_irqsave(&ctx->lock);
+	if (ctx->canceled) {
+		ctx->canceled = false;
+		ret = -ECANCELED;
+	} else {
+		set_ticks(ctx, ticks);
+	}
+	fr_spin_unlock_irqrestore(&ctx->lock, irq);
+	if (!ret)
+		fr_wake_all(&ctx->wq);
+	return ret;
+}
+
 static void timerfd_show_fdinfo(struct file *f, struct proc_text *t)
 {
 	struct timerfd_ctx *ctx = f->priv_timerfd;
@@ -349,6 +380,7 @@ static void timerfd_show_fdinfo(struct file *f, struct proc_text *t)
 static const struct file_ops timerfd_fops = {
 	.release = timerfd_release,
 	.show_fdinfo = timerfd_show_fdinfo,
+	.ioctl = timerfd_ioctl,
 	.read = timerfd_read,
 	.poll = timerfd_poll,
 	.llseek = anon_inode_llseek,

@@ -4,7 +4,8 @@
  * timerfd expires when the clock is set past it, and with
  * TFD_TIMER_CANCEL_ON_SET a read after a clock set fails once with
  * ECANCELED (poll shows it readable) while the timer stays armed; a
- * relative CLOCK_REALTIME timerfd is not moved.  Waits are bounded by
+ * relative CLOCK_REALTIME timerfd is not moved; TFD_IOC_SET_TICKS on a
+ * canceled timer fails once with ECANCELED.  Waits are bounded by
  * poll timeouts: a sleeper that does not follow the clock fails the
  * check rather than hanging.  The clock is put back at the end. */
 #define _GNU_SOURCE
@@ -16,10 +17,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 
 #include "check.h"
+
+/* Linux's, from <linux/timerfd.h>, which the C library does not give */
+#ifndef TFD_IOC_SET_TICKS
+#define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
+#endif
 
 #define MS 1000000LL
 #define SEC 1000000000LL
@@ -174,6 +181,15 @@ static void test_timerfd(void)
           "cancel-on-set, second read: errno %d", errno);
     l = left(cancel_fd);
     CHECK(l > 500 * SEC && l <= 539 * SEC, "cancel-on-set timer: %lld ns left", (long long)l);
+    /* TFD_IOC_SET_TICKS on a canceled timer: ECANCELED, once */
+    shift_clock(1 * SEC);
+    v = 3;
+    errno = 0;
+    CHECK(ioctl(cancel_fd, TFD_IOC_SET_TICKS, &v) == -1 && errno == ECANCELED,
+          "SET_TICKS after a clock set: errno %d", errno);
+    CHECK(ioctl(cancel_fd, TFD_IOC_SET_TICKS, &v) == 0, "SET_TICKS again: errno %d", errno);
+    CHECK(read(cancel_fd, &v, sizeof(v)) == sizeof(v) && v == 3, "after SET_TICKS: %llu",
+          (unsigned long long)v);
     CHECK(!readable_within(rel_fd, 500), "relative realtime timerfd moved with the clock");
     l = left(rel_fd);
     CHECK(l > 1 * SEC && l <= 3 * SEC, "relative realtime timerfd: %lld ns left", (long long)l);

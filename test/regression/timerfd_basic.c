@@ -8,7 +8,9 @@
  * new setting; a periodic timer counts the intervals that passed,
  * relative or absolute (TFD_TIMER_ABSTIME, a start in the past),
  * on CLOCK_MONOTONIC, CLOCK_REALTIME and CLOCK_BOOTTIME; poll (POLLIN
- * only) and epoll; a blocking read interrupted by a signal. */
+ * only) and epoll; a blocking read interrupted by a signal;
+ * TFD_IOC_SET_TICKS (the expirations to read; EINVAL for 0, EFAULT,
+ * ENOTTY on another file or for another request). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -19,11 +21,18 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include "check.h"
+
+/* Linux's, from <linux/timerfd.h>, which the C library does not give */
+#ifndef TFD_IOC_SET_TICKS
+#define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
+#endif
 
 #define MS 1000000L
 
@@ -238,6 +247,33 @@ int main(void)
     CHECK(arm(nb, 0, 200 * MS, 0) == 0, "arm 200 ms");
     setitimer(ITIMER_REAL, &(struct itimerval){ .it_value = { 0, 50000 } }, NULL);
     CHECK(ticks(nb) == 1 && hits == 2, "restarted: %d", hits);
+
+    /* TFD_IOC_SET_TICKS: expirations to read, as checkpoint/restore sets */
+    {
+        uint64_t set = 5;
+        int efd = eventfd(0, 0);
+
+        CHECK(arm(nb, 0, 0, 0) == 0, "disarm");
+        CHECK(ioctl(nb, TFD_IOC_SET_TICKS, &set) == 0, "SET_TICKS errno %d", errno);
+        CHECK(poll(&(struct pollfd){ .fd = nb, .events = POLLIN }, 1, 0) == 1,
+              "readable after SET_TICKS");
+        CHECK(ticks(nb) == 5, "SET_TICKS 5");
+        set = 0;
+        errno = 0;
+        CHECK(ioctl(nb, TFD_IOC_SET_TICKS, &set) == -1 && errno == EINVAL,
+              "SET_TICKS 0: errno %d", errno);
+        errno = 0;
+        CHECK(ioctl(nb, TFD_IOC_SET_TICKS, (void *)8) == -1 && errno == EFAULT,
+              "SET_TICKS bad pointer: errno %d", errno);
+        set = 1;
+        errno = 0;
+        CHECK(ioctl(efd, TFD_IOC_SET_TICKS, &set) == -1 && errno == ENOTTY,
+              "SET_TICKS on an eventfd: errno %d", errno);
+        errno = 0;
+        CHECK(ioctl(nb, TFD_IOC_SET_TICKS + 1, &set) == -1 && errno == ENOTTY,
+              "another request: errno %d", errno);
+        close(efd);
+    }
 
     close(nb);
     close(fd);
