@@ -118,7 +118,8 @@ int proc_fd_readlink(int pid, int fd, char *buf, size_t size);
 /* What magic link @m of process @pid (fd @num) leads to, referenced. */
 int proc_magic_path(enum proc_magic m, int pid, int num, struct path *out);
 
-/* The mounts as /proc/PID/mounts lists them. */
+/* The mounts as /proc/PID/mounts lists them, and as mountinfo does. */
 int proc_show_mounts(struct proc_text *t, int pid);
+int proc_show_mountinfo(struct proc_text *t, int pid);
 
 #endif

@@ -336,15 +336,10 @@ static void put_mangled(struct proc_text *t, const char *s)
 	}
 }
 
-static void put_mount(struct proc_text *t, const struct mount *m,
-		      const char *where)
+/* The options of MS_* flags @f: "rw" or "ro", then the others. */
+static void put_mount_flags(struct proc_text *t, unsigned long f)
 {
-	unsigned long f = m->flags | m->sb->flags;
-
-	put_mangled(t, m->source);
-	proc_puts(t, " ");
-	put_mangled(t, where);
-	proc_printf(t, " %s %s", m->sb->type->name, f & MS_RDONLY ? "ro" : "rw");
+	proc_puts(t, f & MS_RDONLY ? "ro" : "rw");
 	if (f & MS_NOSUID)
 		proc_puts(t, ",nosuid");
 	if (f & MS_NODEV)
@@ -352,10 +347,45 @@ static void put_mount(struct proc_text *t, const struct mount *m,
 	if (f & MS_NOEXEC)
 		proc_puts(t, ",noexec");
 	proc_puts(t, f & MS_NOATIME ? ",noatime" : ",relatime");
+}
+
+/* A line of /proc/mounts: source, place, type, options of both levels. */
+static void put_mount(struct proc_text *t, const struct mount *m,
+		      const char *where)
+{
+	put_mangled(t, m->source);
+	proc_puts(t, " ");
+	put_mangled(t, where);
+	proc_printf(t, " %s ", m->sb->type->name);
+	put_mount_flags(t, m->flags | m->sb->flags);
 	proc_puts(t, " 0 0\n");
 }
 
-int proc_show_mounts(struct proc_text *t, int pid)
+/*
+ * A line of /proc/PID/mountinfo, as Linux's: ids of the mount and its
+ * parent (itself for the root), the file system's device, the root of
+ * the mount in it ("/": there are no bind mounts), the place, the
+ * mount's options, no optional fields, then the type, the source and
+ * the file system's options.
+ */
+static void put_mountinfo(struct proc_text *t, const struct mount *m,
+			  const char *where)
+{
+	proc_printf(t, "%d %d %u:%u / ", m->id, m->parent->id,
+		    VFS_MAJOR(m->sb->dev), VFS_MINOR(m->sb->dev));
+	put_mangled(t, where);
+	proc_puts(t, " ");
+	put_mount_flags(t, m->flags);
+	proc_printf(t, " - %s ", m->sb->type->name);
+	put_mangled(t, m->source);
+	proc_puts(t, m->sb->flags & MS_RDONLY ? " ro\n" : " rw\n");
+}
+
+/* Every mount, in mount order, as @put writes it. */
+static int show_each_mount(struct proc_text *t,
+			   void (*put)(struct proc_text *t,
+				       const struct mount *m,
+				       const char *where))
 {
 	struct path *roots;
 	char *where;
@@ -374,12 +404,22 @@ int proc_show_mounts(struct proc_text *t, int pid)
 	for (size_t k = 0; k < i; k++) {
 		/* a mount's root names its mount point */
 		if (where && vfs_path_name(&roots[k], where, VFS_PATH_MAX) >= 0)
-			put_mount(t, roots[k].mnt, where);
+			put(t, roots[k].mnt, where);
 		path_put(&roots[k]);
 	}
 	fr_kfree(where);
 	fr_kfree(roots);
 	return roots && where ? 0 : -ENOMEM;
+}
+
+int proc_show_mounts(struct proc_text *t, int pid)
+{
+	return show_each_mount(t, put_mount);
+}
+
+int proc_show_mountinfo(struct proc_text *t, int pid)
+{
+	return show_each_mount(t, put_mountinfo);
 }
 
 /* ---- links ---- */
