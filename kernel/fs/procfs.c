@@ -480,10 +480,32 @@ static long proc_file_read(struct file *f, const struct iobuf *b, size_t len,
 	return (long)n;
 }
 
+/*
+ * A write to a writable file: one whole write at offset 0, of which the
+ * entry's store takes the first PROC_STORE_MAX bytes; -EINVAL for a file
+ * that takes none or at another offset.
+ */
+static long proc_file_write(struct file *f, const struct iobuf *b,
+			    size_t len, uint64_t *pos)
+{
+	const struct proc_entry *e = f->inode->priv.proc;
+	char buf[PROC_STORE_MAX];
+	size_t n = FR_MIN(len, sizeof(buf));
+	int err;
+
+	if (!e->store || *pos)
+		return -EINVAL;
+	if (iobuf_get(b, 0, buf, n))
+		return -EFAULT;
+	err = e->store(f->inode->priv_pid, buf, n);
+	return err ? err : (long)len;
+}
+
 static const struct file_ops proc_file_fops = {
 	.open = proc_file_open,
 	.release = proc_file_release,
 	.read = proc_file_read,
+	.write = proc_file_write,
 };
 
 /* ---- the file system type ---- */

@@ -27,6 +27,10 @@ struct proc_text {
 	int error; /* -ENOMEM once an append failed */
 };
 
+/* The most of one write that a writable file takes (Linux's sysctl
+ * strings and comm take less; the rest is accepted and ignored). */
+#define PROC_STORE_MAX 256
+
 /* The largest text a file may generate. */
 #define PROC_TEXT_MAX (4UL * 1024 * 1024)
 
@@ -72,6 +76,9 @@ struct proc_entry {
 	uint32_t mode; /* S_IF* and permission bits */
 	/* regular files: generate the text of process @pid (0: none) */
 	int (*show)(struct proc_text *t, int pid);
+	/* writable files: take the @len bytes (at most PROC_STORE_MAX) a
+	 * write at offset 0 gives, for process @pid; 0 or an error */
+	int (*store)(int pid, const char *buf, size_t len);
 	/* numbered files: generate the text about @num of process @pid */
 	int (*show_num)(struct proc_text *t, int pid, int num);
 	/* links: the target as text */

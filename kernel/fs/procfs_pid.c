@@ -835,6 +835,28 @@ static int show_comm(struct proc_text *t, int pid)
 	return 0;
 }
 
+/*
+ * A write to comm: its first 15 bytes (a newline too) name the process,
+ * which must be the writer's own (-EINVAL otherwise, as Linux).
+ */
+static int store_comm(int pid, const char *buf, size_t len)
+{
+	struct process *self = current_process(), *p;
+	char name[sizeof(self->comm)];
+
+	memset(name, 0, sizeof(name));
+	memcpy(name, buf, FR_MIN(len, sizeof(name) - 1));
+	fr_mutex_lock(&process_tree_lock);
+	p = find_locked(pid);
+	fr_mutex_unlock(&process_tree_lock);
+	if (!p)
+		return -ESRCH;
+	if (p != self)
+		return -EINVAL;
+	memcpy(self->comm, name, sizeof(self->comm));
+	return 0;
+}
+
 /* ---- another process's memory ---- */
 
 /*
@@ -1056,7 +1078,10 @@ static int show_maps(struct proc_text *t, int pid)
 
 const struct proc_entry proc_pid_entries[] = {
 	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
-	{ .name = "comm", .mode = S_IFREG | 0644, .show = show_comm },
+	{ .name = "comm",
+	  .mode = S_IFREG | 0644,
+	  .show = show_comm,
+	  .store = store_comm },
 	{ .name = "cwd",
 	  .mode = S_IFLNK | 0777,
 	  .readlink = cwd_readlink,
@@ -1091,7 +1116,10 @@ const size_t proc_pid_nentries = FR_ARRAY_SIZE(proc_pid_entries);
 /* The same but "task", with the thread's stat and status. */
 const struct proc_entry proc_tid_entries[] = {
 	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
-	{ .name = "comm", .mode = S_IFREG | 0644, .show = show_comm },
+	{ .name = "comm",
+	  .mode = S_IFREG | 0644,
+	  .show = show_comm,
+	  .store = store_comm },
 	{ .name = "cwd",
 	  .mode = S_IFLNK | 0777,
 	  .readlink = cwd_readlink,

@@ -22,17 +22,13 @@
 #include "fs/internal.h"
 #include "fs/procfs.h"
 #include "process/process.h"
+#include "process/uts.h"
 #include "sched/sched.h"
 #include "time/clock.h"
 
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_TICK 10000000ULL /* USER_HZ 100 */
 #define KB(pages) ((unsigned long long)(pages) * (FR_PAGE_SIZE / 1024))
-/* What uname(2) says (kernel/syscall/system.c). */
-#define UTS_SYSNAME "Linux"
-#define UTS_NODENAME "trellis"
-#define UTS_RELEASE "6.1.0-trellis"
-#define UTS_VERSION "#1 SMP Trellis"
 /* Linux's default pid_max */
 #define PID_MAX 32768
 /* Linux x86-64's vmalloc area, in kB */
@@ -302,7 +298,7 @@ static int show_loadavg(struct proc_text *t, int pid)
 
 static int show_version(struct proc_text *t, int pid)
 {
-	proc_puts(t, UTS_SYSNAME " version " UTS_RELEASE " (trellis@" UTS_NODENAME
+	proc_puts(t, UTS_SYSNAME " version " UTS_RELEASE " (trellis@trellis"
 			     ") (gcc) " UTS_VERSION "\n");
 	return 0;
 }
@@ -465,10 +461,51 @@ static int show_osrelease(struct proc_text *t, int pid)
 	return 0;
 }
 
+static int show_kernel_version(struct proc_text *t, int pid)
+{
+	proc_puts(t, UTS_VERSION "\n");
+	return 0;
+}
+
 static int show_hostname(struct proc_text *t, int pid)
 {
-	proc_puts(t, UTS_NODENAME "\n");
+	struct new_utsname u;
+
+	uts_read(&u);
+	proc_printf(t, "%s\n", u.nodename);
 	return 0;
+}
+
+static int show_domainname(struct proc_text *t, int pid)
+{
+	struct new_utsname u;
+
+	uts_read(&u);
+	proc_printf(t, "%s\n", u.domainname);
+	return 0;
+}
+
+/*
+ * A string written to a sysctl: up to its first newline, and no more
+ * than __NEW_UTS_LEN bytes (Linux's proc_dostring truncates).
+ */
+static size_t sysctl_string_len(const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+
+	if (nl)
+		len = (size_t)(nl - buf);
+	return len > __NEW_UTS_LEN ? __NEW_UTS_LEN : len;
+}
+
+static int store_hostname(int pid, const char *buf, size_t len)
+{
+	return uts_set_hostname(buf, sysctl_string_len(buf, len));
+}
+
+static int store_domainname(int pid, const char *buf, size_t len)
+{
+	return uts_set_domainname(buf, sysctl_string_len(buf, len));
 }
 
 static int show_pid_max(struct proc_text *t, int pid)
@@ -478,10 +515,20 @@ static int show_pid_max(struct proc_text *t, int pid)
 }
 
 static const struct proc_entry sys_kernel_entries[] = {
-	{ .name = "hostname", .mode = S_IFREG | 0644, .show = show_hostname },
+	{ .name = "domainname",
+	  .mode = S_IFREG | 0644,
+	  .show = show_domainname,
+	  .store = store_domainname },
+	{ .name = "hostname",
+	  .mode = S_IFREG | 0644,
+	  .show = show_hostname,
+	  .store = store_hostname },
 	{ .name = "osrelease", .mode = S_IFREG | 0444, .show = show_osrelease },
 	{ .name = "ostype", .mode = S_IFREG | 0444, .show = show_ostype },
 	{ .name = "pid_max", .mode = S_IFREG | 0644, .show = show_pid_max },
+	{ .name = "version",
+	  .mode = S_IFREG | 0444,
+	  .show = show_kernel_version },
 };
 
 static const struct proc_entry sys_entries[] = {

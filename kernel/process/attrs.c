@@ -125,6 +125,14 @@ void process_attrs_cred_unlock(struct process_attrs *a)
 	fr_mutex_unlock(&a->lock);
 }
 
+bool process_attrs_privileged(struct process_attrs *a)
+{
+	bool ok = cred_privileged(process_attrs_cred_lock(a));
+
+	process_attrs_cred_unlock(a);
+	return ok;
+}
+
 /* The ids whose change makes a process undumpable (commit_creds()). */
 static struct process_watched_ids watched(cred_r c)
 {

@@ -96,6 +96,13 @@ cred_r process_attrs_cred_lock(struct process_attrs *a);
 void process_attrs_cred_unlock(struct process_attrs *a);
 
 /*
+ * process_attrs_privileged - whether the credential is privileged
+ * (cred_privileged(): stands for the capabilities, CAP_SYS_TIME,
+ * CAP_SYS_ADMIN...).  Context: task context; sleeps.
+ */
+bool process_attrs_privileged(struct process_attrs *a);
+
+/*
  * process_attrs_cred_begin / process_attrs_cred_end - change the
  * credential: between the two the caller may apply cred_set*() to the
  * read-write handle.  The end compares the effective and file-system ids

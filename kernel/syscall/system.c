@@ -1,7 +1,8 @@
 /*
- * System and per-process information and controls: uname, reboot,
- * sysinfo, getcpu, getrandom, prctl, the resource limits (getrlimit,
- * setrlimit, prlimit64), and the processor times: getrusage and times.
+ * System and per-process information and controls: uname, sethostname,
+ * setdomainname, reboot, sysinfo, getcpu, getrandom, prctl, the resource
+ * limits (getrlimit, setrlimit, prlimit64), and the processor times:
+ * getrusage and times.
  */
 #include <frame/cpu.h>
 #include <frame/mm.h>
@@ -19,6 +20,7 @@
 #include <linux/utsname.h>
 #include "syscall/syscall.h"
 #include "process/process.h"
+#include "process/uts.h"
 #include "random/random.h"
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -29,14 +31,37 @@ long sys_uname(const struct syscall_args *a)
 {
 	struct new_utsname u;
 
-	memset(&u, 0, sizeof(u));
-	str_copy(u.sysname, "Linux", sizeof(u.sysname));
-	str_copy(u.nodename, "trellis", sizeof(u.nodename));
-	str_copy(u.release, "6.1.0-trellis", sizeof(u.release));
-	str_copy(u.version, "#1 SMP Trellis", sizeof(u.version));
-	str_copy(u.machine, "x86_64", sizeof(u.machine));
-	str_copy(u.domainname, "(none)", sizeof(u.domainname));
+	uts_read(&u);
 	return FR_PUT_USER(u, fr_uaddr(a->arg[0])) ? -EFAULT : 0;
+}
+
+/*
+ * sethostname and setdomainname: CAP_SYS_ADMIN (-EPERM), then the length
+ * (-EINVAL above __NEW_UTS_LEN), then the name (-EFAULT), as Linux.
+ */
+static long set_uts_name(const struct syscall_args *a,
+			 int (*set)(const char *name, size_t len))
+{
+	char name[__NEW_UTS_LEN];
+	int64_t len = (int)a->arg[1];
+
+	if (!process_attrs_privileged(&current_process()->attrs))
+		return -EPERM;
+	if (len < 0 || len > __NEW_UTS_LEN)
+		return -EINVAL;
+	if (fr_copy_from_user(name, fr_uaddr(a->arg[0]), (size_t)len))
+		return -EFAULT;
+	return set(name, (size_t)len);
+}
+
+long sys_sethostname(const struct syscall_args *a)
+{
+	return set_uts_name(a, uts_set_hostname);
+}
+
+long sys_setdomainname(const struct syscall_args *a)
+{
+	return set_uts_name(a, uts_set_domainname);
 }
 
 long sys_reboot(const struct syscall_args *a)
@@ -241,10 +266,7 @@ long sys_prctl(const struct syscall_args *a)
 /* Whether the calling process may raise hard limits (CAP_SYS_RESOURCE). */
 static bool may_raise_limits(struct process_attrs *pa)
 {
-	bool privileged = cred_privileged(process_attrs_cred_lock(pa));
-
-	process_attrs_cred_unlock(pa);
-	return privileged;
+	return process_attrs_privileged(pa);
 }
 
 long sys_getrlimit(const struct syscall_args *a)

@@ -34,11 +34,7 @@ static bool tz_set_once; /* [tz_lock] */
 /* Whether the caller may set the time (CAP_SYS_TIME). */
 static bool may_set_time(void)
 {
-	struct process_attrs *pa = &current_process()->attrs;
-	bool ok = cred_privileged(process_attrs_cred_lock(pa));
-
-	process_attrs_cred_unlock(pa);
-	return ok;
+	return process_attrs_privileged(&current_process()->attrs);
 }
 
 /* Linux's timespec64_valid_settod, on a checked timespec (@sec >= 0). */

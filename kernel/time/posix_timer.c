@@ -355,10 +355,7 @@ static int next_free_id(struct process *p)
 
 static bool may_use_alarm_clocks(struct process *p)
 {
-	bool ok = cred_privileged(process_attrs_cred_lock(&p->attrs));
-
-	process_attrs_cred_unlock(&p->attrs);
-	return ok;
+	return process_attrs_privileged(&p->attrs);
 }
 
 int posix_timer_create(struct process *p, int clockid,
