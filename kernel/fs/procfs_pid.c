@@ -58,6 +58,9 @@ bool proc_pid_alive(int pid, uint32_t *uid, uint32_t *gid)
 		c = process_attrs_cred_lock(&p->attrs);
 		*uid = cred_euid(c);
 		*gid = cred_egid(c);
+		/* a process that may not be dumped is root's (task_dump_owner) */
+		if (p->attrs.dumpable != ATTRS_DUMP_USER)
+			*uid = *gid = 0;
 		process_attrs_cred_unlock(&p->attrs);
 	}
 	fr_mutex_unlock(&process_tree_lock);
@@ -857,6 +860,159 @@ static int store_comm(int pid, const char *buf, size_t len)
 	return 0;
 }
 
+/* ---- limits, OOM adjustment, control group ---- */
+
+/* Linux's names and units of the resource limits, in RLIMIT_* order. */
+static const struct {
+	const char *name, *unit;
+} limit_names[RLIM_NLIMITS] = {
+	{ "Max cpu time", "seconds" },	  { "Max file size", "bytes" },
+	{ "Max data size", "bytes" },	  { "Max stack size", "bytes" },
+	{ "Max core file size", "bytes" }, { "Max resident set", "bytes" },
+	{ "Max processes", "processes" }, { "Max open files", "files" },
+	{ "Max locked memory", "bytes" }, { "Max address space", "bytes" },
+	{ "Max file locks", "locks" },	  { "Max pending signals", "signals" },
+	{ "Max msgqueue size", "bytes" }, { "Max nice priority", NULL },
+	{ "Max realtime priority", NULL }, { "Max realtime timeout", "us" },
+};
+
+/* A limit's column: "unlimited" or the number, left-aligned in 20. */
+static void put_limit(struct proc_text *t, uint64_t v)
+{
+	if (v == RLIM64_INFINITY)
+		proc_printf(t, "%-20s ", "unlimited");
+	else
+		proc_printf(t, "%-20llu ", (unsigned long long)v);
+}
+
+static int show_limits(struct proc_text *t, int pid)
+{
+	struct rlimit64 lim[RLIM_NLIMITS];
+	struct process *p;
+
+	fr_mutex_lock(&process_tree_lock);
+	p = find_locked(pid);
+	for (unsigned i = 0; p && i < RLIM_NLIMITS; i++)
+		if (process_attrs_rlimit(&p->attrs, i, &lim[i]))
+			lim[i].rlim_cur = lim[i].rlim_max = RLIM64_INFINITY;
+	fr_mutex_unlock(&process_tree_lock);
+	if (!p)
+		return -ESRCH;
+	proc_printf(t, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit",
+		    "Hard Limit", "Units");
+	for (unsigned i = 0; i < RLIM_NLIMITS; i++) {
+		proc_printf(t, "%-25s ", limit_names[i].name);
+		put_limit(t, lim[i].rlim_cur);
+		put_limit(t, lim[i].rlim_max);
+		if (limit_names[i].unit)
+			proc_printf(t, "%-10s", limit_names[i].unit);
+		proc_puts(t, "\n");
+	}
+	return 0;
+}
+
+static int show_oom_score_adj(struct proc_text *t, int pid)
+{
+	struct process *p;
+	int adj = 0;
+
+	fr_mutex_lock(&process_tree_lock);
+	p = find_locked(pid);
+	if (p)
+		adj = process_attrs_oom_score_adj(&p->attrs);
+	fr_mutex_unlock(&process_tree_lock);
+	if (!p)
+		return -ESRCH;
+	proc_printf(t, "%d\n", adj);
+	return 0;
+}
+
+/*
+ * An int as Linux's kstrtoint(strstrip(s), 0) takes it: blanks around
+ * it, a sign, then decimal, 0x hexadecimal or 0 octal digits.  Returns 0,
+ * -EINVAL (not a number) or -ERANGE.
+ */
+static int parse_int(const char *s, size_t len, int *out)
+{
+	size_t i = 0, end = len;
+	unsigned base = 10;
+	int64_t v = 0;
+	bool neg = false;
+
+	while (i < end && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+		i++;
+	while (end > i && (s[end - 1] == ' ' ||
+			   (s[end - 1] >= '\t' && s[end - 1] <= '\r') ||
+			   s[end - 1] == '\0'))
+		end--;
+	if (i < end && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (end - i > 1 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		base = 16;
+		i += 2;
+	} else if (end - i > 1 && s[i] == '0') {
+		base = 8;
+	}
+	if (i == end)
+		return -EINVAL;
+	for (; i < end; i++) {
+		unsigned d;
+
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned)(s[i] - '0');
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned)(s[i] - 'a' + 10);
+		else if (s[i] >= 'A' && s[i] <= 'F')
+			d = (unsigned)(s[i] - 'A' + 10);
+		else
+			return -EINVAL;
+		if (d >= base)
+			return -EINVAL;
+		v = v * base + d;
+		if (v > (int64_t)INT32_MAX + 1)
+			return -ERANGE;
+	}
+	if (neg)
+		v = -v;
+	if (v > INT32_MAX || v < INT32_MIN)
+		return -ERANGE;
+	*out = (int)v;
+	return 0;
+}
+
+/*
+ * A write to oom_score_adj: a number in [-1000, 1000] (-EINVAL), below
+ * the least set with privilege only with privilege (-EACCES).
+ */
+static int store_oom_score_adj(int pid, const char *buf, size_t len)
+{
+	bool privileged = process_attrs_privileged(&current_process()->attrs);
+	struct process *p;
+	int adj, err;
+
+	/* Linux reads at most 12 bytes of it */
+	err = parse_int(buf, FR_MIN(len, (size_t)12), &adj);
+	if (err)
+		return err;
+	if (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX)
+		return -EINVAL;
+	fr_mutex_lock(&process_tree_lock);
+	p = find_locked(pid);
+	err = p ? process_attrs_set_oom_score_adj(&p->attrs, adj, privileged) :
+		  -ESRCH;
+	fr_mutex_unlock(&process_tree_lock);
+	return err;
+}
+
+/*
+ * The control groups: none, as Linux lists them when no cgroup file
+ * system is mounted (there is none yet): the file is empty.
+ */
+static int show_cgroup(struct proc_text *t, int pid)
+{
+	return proc_pid_alive(pid, NULL, NULL) ? 0 : -ESRCH;
+}
+
 /* ---- another process's memory ---- */
 
 /*
@@ -1077,6 +1233,7 @@ static int show_maps(struct proc_text *t, int pid)
 /* ---- the table ---- */
 
 const struct proc_entry proc_pid_entries[] = {
+	{ .name = "cgroup", .mode = S_IFREG | 0444, .show = show_cgroup },
 	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
 	{ .name = "comm",
 	  .mode = S_IFREG | 0644,
@@ -1095,11 +1252,16 @@ const struct proc_entry proc_pid_entries[] = {
 	{ .name = "fdinfo",
 	  .mode = S_IFDIR | 0555,
 	  .numbered = PROC_NUM_FDINFO },
+	{ .name = "limits", .mode = S_IFREG | 0444, .show = show_limits },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
 	{ .name = "mountinfo",
 	  .mode = S_IFREG | 0444,
 	  .show = proc_show_mountinfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "oom_score_adj",
+	  .mode = S_IFREG | 0644,
+	  .show = show_oom_score_adj,
+	  .store = store_oom_score_adj },
 	{ .name = "root",
 	  .mode = S_IFLNK | 0777,
 	  .readlink = root_readlink,
@@ -1115,6 +1277,7 @@ const size_t proc_pid_nentries = FR_ARRAY_SIZE(proc_pid_entries);
 
 /* The same but "task", with the thread's stat and status. */
 const struct proc_entry proc_tid_entries[] = {
+	{ .name = "cgroup", .mode = S_IFREG | 0444, .show = show_cgroup },
 	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
 	{ .name = "comm",
 	  .mode = S_IFREG | 0644,
@@ -1133,11 +1296,16 @@ const struct proc_entry proc_tid_entries[] = {
 	{ .name = "fdinfo",
 	  .mode = S_IFDIR | 0555,
 	  .numbered = PROC_NUM_FDINFO },
+	{ .name = "limits", .mode = S_IFREG | 0444, .show = show_limits },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
 	{ .name = "mountinfo",
 	  .mode = S_IFREG | 0444,
 	  .show = proc_show_mountinfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "oom_score_adj",
+	  .mode = S_IFREG | 0644,
+	  .show = show_oom_score_adj,
+	  .store = store_oom_score_adj },
 	{ .name = "root",
 	  .mode = S_IFLNK | 0777,
 	  .readlink = root_readlink,

@@ -75,6 +75,8 @@ int process_attrs_copy(struct process_attrs *child,
 	child->dumpable = parent->dumpable;
 	child->no_new_privs = parent->no_new_privs;
 	child->keep_caps = parent->keep_caps;
+	child->oom_score_adj = parent->oom_score_adj;
+	child->oom_score_adj_min = parent->oom_score_adj_min;
 	fr_mutex_unlock(&parent->lock);
 	child->umask = process_attrs_umask(parent);
 	return FR_HANDLE_IS_NONE(child->cred) ? -ENOMEM : 0;
@@ -212,6 +214,33 @@ void process_attrs_set(struct process_attrs *a, enum process_flag f, int value)
 unsigned process_attrs_umask(const struct process_attrs *a)
 {
 	return __atomic_load_n(&a->umask, __ATOMIC_RELAXED);
+}
+
+int process_attrs_oom_score_adj(struct process_attrs *a)
+{
+	int adj;
+
+	fr_mutex_lock(&a->lock);
+	adj = a->oom_score_adj;
+	fr_mutex_unlock(&a->lock);
+	return adj;
+}
+
+int process_attrs_set_oom_score_adj(struct process_attrs *a, int adj,
+				    bool privileged)
+{
+	int err = 0;
+
+	fr_mutex_lock(&a->lock);
+	if (adj < a->oom_score_adj_min && !privileged) {
+		err = -EACCES;
+	} else {
+		a->oom_score_adj = adj;
+		if (privileged)
+			a->oom_score_adj_min = adj;
+	}
+	fr_mutex_unlock(&a->lock);
+	return err;
 }
 
 unsigned process_attrs_set_umask(struct process_attrs *a, unsigned mask)

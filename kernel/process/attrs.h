@@ -41,6 +41,9 @@ struct process_attrs {
 	bool no_new_privs; /* execve may not grant privileges; sticky */
 	bool keep_caps; /* keep privileges when leaving uid 0 */
 	bool child_subreaper; /* adopts orphaned descendants */
+	/* /proc/PID/oom_score_adj, and the least it may be set to without
+	 * privilege (Linux's oom_score_adj_min) */
+	int oom_score_adj, oom_score_adj_min;
 	uint64_t child_user_ns, child_sys_ns; /* reaped children, theirs too */
 	struct process_watched_ids change_before; /* during a cred change */
 };
@@ -54,8 +57,9 @@ int process_attrs_init(struct process_attrs *a);
 
 /*
  * process_attrs_copy - a forked child's attributes: a copy of the
- * parent's credential, umask, limits, dumpable, no_new_privs and
- * keep_caps; no parent-death signal, not a subreaper, no time used.
+ * parent's credential, umask, limits, dumpable, no_new_privs, keep_caps
+ * and oom_score_adj; no parent-death signal, not a subreaper, no time
+ * used.
  * Context: task context.  Returns 0 or -ENOMEM (@child then holds
  * nothing and needs no process_attrs_release()).
  */
@@ -128,6 +132,23 @@ enum process_flag {
  */
 int process_attrs_get(struct process_attrs *a, enum process_flag f);
 void process_attrs_set(struct process_attrs *a, enum process_flag f, int value);
+
+/* The range of oom_score_adj (Linux's OOM_SCORE_ADJ_MIN/MAX). */
+#define OOM_SCORE_ADJ_MIN (-1000)
+#define OOM_SCORE_ADJ_MAX 1000
+
+/* process_attrs_oom_score_adj - the process's oom_score_adj. */
+int process_attrs_oom_score_adj(struct process_attrs *a);
+
+/*
+ * process_attrs_set_oom_score_adj - set it to @adj (in range, checked by
+ * the caller).  Below the least set with privilege, it needs
+ * @privileged (-EACCES); set with privilege, it becomes that least, as
+ * Linux's CAP_SYS_RESOURCE does.  Returns 0 or -EACCES.
+ * Context: task context.
+ */
+int process_attrs_set_oom_score_adj(struct process_attrs *a, int adj,
+				    bool privileged);
 
 /*
  * process_attrs_umask / process_attrs_set_umask - the file-mode creation

@@ -22,25 +22,16 @@
 #include <sys/timerfd.h>
 
 #include "check.h"
+#include "proc_util.h"
 
-static char text[4096];
 
 /* The text of /proc/self/fdinfo/@fd, or "" when it cannot be read. */
 static const char *fdinfo(int fd)
 {
     char path[64];
-    ssize_t n;
-    int f;
 
     snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-    text[0] = '\0';
-    f = open(path, O_RDONLY);
-    if (f < 0)
-        return text;
-    n = read(f, text, sizeof(text) - 1);
-    text[n > 0 ? n : 0] = '\0';
-    close(f);
-    return text;
+    return read_text(path);
 }
 
 /* The rest of the line of @t that starts with @key, or NULL. */
@@ -219,13 +210,6 @@ static void test_epoll(void)
     close(efd);
 }
 
-/* PID 1 of a test boot may have no /proc yet. */
-static void mount_proc(void)
-{
-    mkdir("/proc", 0555);
-    if (access("/proc/self/stat", R_OK) != 0 && mount("proc", "/proc", "proc", 0, NULL) != 0)
-        printf("mount proc: %s\n", strerror(errno));
-}
 
 int main(void)
 {

@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 
 #include "check.h"
+#include "proc_util.h"
 
 #define PLACE "/tmp/mount info"
 #define PLACE_MANGLED "/tmp/mount\\040info"
@@ -112,9 +113,7 @@ int main(void)
     struct stat st;
     int fd;
 
-    mkdir("/proc", 0555);
-    if (access("/proc/self/stat", R_OK) != 0 && mount("proc", "/proc", "proc", 0, NULL) != 0)
-        printf("mount proc: %s\n", strerror(errno));
+    mount_proc();
     mkdir("/tmp", 01777);
     CHECK(mkdir(PLACE, 0755) == 0 || errno == EEXIST, "mkdir: errno %d", errno);
     CHECK(mount("mi-source", PLACE, "tmpfs", MS_NOSUID | MS_NODEV, NULL) == 0,

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "check.h"
+#include "proc_util.h"
 
 static char buf[65536];
 
@@ -45,13 +46,6 @@ static const char *field(const char *key)
     return NULL;
 }
 
-static void mount_proc(void)
-{
-    mkdir("/proc", 0555);
-    if (access("/proc/self/stat", R_OK) != 0 &&
-        mount("proc", "/proc", "proc", 0, NULL) != 0)
-        printf("mount proc: %s\n", strerror(errno));
-}
 
 /* The child: check its own cmdline and environ, exit 42 if right. */
 static int child_main(int argc, char **argv)

@@ -21,34 +21,8 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "proc_util.h"
 
-static char text[512];
-
-/* The text of @path, or "" when it cannot be read. */
-static const char *read_text(const char *path)
-{
-    int fd = open(path, O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
-
-    text[n > 0 ? n : 0] = '\0';
-    if (fd >= 0)
-        close(fd);
-    return text;
-}
-
-/* Write @s to @path as a shell's "echo s > path" does; the errno or 0. */
-static int write_text(const char *path, const char *s)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = 0;
-
-    if (fd < 0)
-        return errno;
-    if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-        err = errno;
-    close(fd);
-    return err;
-}
 
 static long set_host(const void *name, long len)
 {
@@ -167,9 +141,7 @@ int main(void)
 {
     struct utsname saved;
 
-    mkdir("/proc", 0555);
-    if (access("/proc/self/stat", R_OK) != 0 && mount("proc", "/proc", "proc", 0, NULL) != 0)
-        printf("mount proc: %s\n", strerror(errno));
+    mount_proc();
     uname(&saved);
     test_names();
     test_unprivileged();
