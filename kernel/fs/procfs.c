@@ -107,6 +107,54 @@ void proc_printf(struct proc_text *t, const char *fmt, ...)
 	t->len += n;
 }
 
+int proc_parse_int(const char *s, size_t len, int *out)
+{
+	size_t i = 0, end = len;
+	unsigned base = 10;
+	int64_t v = 0;
+	bool neg = false;
+
+	while (i < end && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+		i++;
+	while (end > i && (s[end - 1] == ' ' ||
+			   (s[end - 1] >= '\t' && s[end - 1] <= '\r') ||
+			   s[end - 1] == '\0'))
+		end--;
+	if (i < end && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (end - i > 1 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		base = 16;
+		i += 2;
+	} else if (end - i > 1 && s[i] == '0') {
+		base = 8;
+	}
+	if (i == end)
+		return -EINVAL;
+	for (; i < end; i++) {
+		unsigned d;
+
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned)(s[i] - '0');
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned)(s[i] - 'a' + 10);
+		else if (s[i] >= 'A' && s[i] <= 'F')
+			d = (unsigned)(s[i] - 'A' + 10);
+		else
+			return -EINVAL;
+		if (d >= base)
+			return -EINVAL;
+		v = v * base + d;
+		if (v > (int64_t)INT32_MAX + 1)
+			return -ERANGE;
+	}
+	if (neg)
+		v = -v;
+	if (v > INT32_MAX || v < INT32_MIN)
+		return -ERANGE;
+	*out = (int)v;
+	return 0;
+}
+
 int proc_link_text(const char *s, char *buf, size_t size)
 {
 	size_t n = FR_MIN(strlen(s), size);

@@ -44,6 +44,13 @@ void proc_printf(struct proc_text *t, const char *fmt, ...)
 /* Copy the string @s into @buf of @size as readlink does: no NUL,
  * truncated.  Returns the bytes copied. */
 int proc_link_text(const char *s, char *buf, size_t size);
+/*
+ * An int as Linux's kstrtoint(strstrip(s), 0) and the sysctl integers
+ * take it from the @len bytes at @s: blanks around it, a sign, then
+ * decimal, 0x hexadecimal or 0 octal digits.  Returns 0, -EINVAL (not a
+ * number) or -ERANGE.
+ */
+int proc_parse_int(const char *s, size_t len, int *out);
 /* Spaces up to column @col of the current line (seq_pad). */
 void proc_pad(struct proc_text *t, size_t line_start, size_t col);
 

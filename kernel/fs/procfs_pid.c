@@ -928,59 +928,6 @@ static int show_oom_score_adj(struct proc_text *t, int pid)
 }
 
 /*
- * An int as Linux's kstrtoint(strstrip(s), 0) takes it: blanks around
- * it, a sign, then decimal, 0x hexadecimal or 0 octal digits.  Returns 0,
- * -EINVAL (not a number) or -ERANGE.
- */
-static int parse_int(const char *s, size_t len, int *out)
-{
-	size_t i = 0, end = len;
-	unsigned base = 10;
-	int64_t v = 0;
-	bool neg = false;
-
-	while (i < end && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
-		i++;
-	while (end > i && (s[end - 1] == ' ' ||
-			   (s[end - 1] >= '\t' && s[end - 1] <= '\r') ||
-			   s[end - 1] == '\0'))
-		end--;
-	if (i < end && (s[i] == '-' || s[i] == '+'))
-		neg = s[i++] == '-';
-	if (end - i > 1 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
-		base = 16;
-		i += 2;
-	} else if (end - i > 1 && s[i] == '0') {
-		base = 8;
-	}
-	if (i == end)
-		return -EINVAL;
-	for (; i < end; i++) {
-		unsigned d;
-
-		if (s[i] >= '0' && s[i] <= '9')
-			d = (unsigned)(s[i] - '0');
-		else if (s[i] >= 'a' && s[i] <= 'f')
-			d = (unsigned)(s[i] - 'a' + 10);
-		else if (s[i] >= 'A' && s[i] <= 'F')
-			d = (unsigned)(s[i] - 'A' + 10);
-		else
-			return -EINVAL;
-		if (d >= base)
-			return -EINVAL;
-		v = v * base + d;
-		if (v > (int64_t)INT32_MAX + 1)
-			return -ERANGE;
-	}
-	if (neg)
-		v = -v;
-	if (v > INT32_MAX || v < INT32_MIN)
-		return -ERANGE;
-	*out = (int)v;
-	return 0;
-}
-
-/*
  * A write to oom_score_adj: a number in [-1000, 1000] (-EINVAL), below
  * the least set with privilege only with privilege (-EACCES).
  */
@@ -991,7 +938,7 @@ static int store_oom_score_adj(int pid, const char *buf, size_t len)
 	int adj, err;
 
 	/* Linux reads at most 12 bytes of it */
-	err = parse_int(buf, FR_MIN(len, (size_t)12), &adj);
+	err = proc_parse_int(buf, FR_MIN(len, (size_t)12), &adj);
 	if (err)
 		return err;
 	if (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX)

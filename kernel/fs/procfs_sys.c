@@ -29,8 +29,6 @@
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_TICK 10000000ULL /* USER_HZ 100 */
 #define KB(pages) ((unsigned long long)(pages) * (FR_PAGE_SIZE / 1024))
-/* Linux's default pid_max */
-#define PID_MAX 32768
 /* Linux x86-64's vmalloc area, in kB */
 #define VMALLOC_TOTAL_KB 34359738367ULL
 
@@ -510,8 +508,16 @@ static int store_domainname(int pid, const char *buf, size_t len)
 
 static int show_pid_max(struct proc_text *t, int pid)
 {
-	proc_printf(t, "%d\n", PID_MAX);
+	proc_printf(t, "%d\n", process_pid_max());
 	return 0;
+}
+
+/* A write to pid_max: a number in [301, 4194304] (-EINVAL). */
+static int store_pid_max(int pid, const char *buf, size_t len)
+{
+	int max, err = proc_parse_int(buf, len, &max);
+
+	return err ? -EINVAL : process_set_pid_max(max);
 }
 
 static const struct proc_entry sys_kernel_entries[] = {
@@ -525,7 +531,10 @@ static const struct proc_entry sys_kernel_entries[] = {
 	  .store = store_hostname },
 	{ .name = "osrelease", .mode = S_IFREG | 0444, .show = show_osrelease },
 	{ .name = "ostype", .mode = S_IFREG | 0444, .show = show_ostype },
-	{ .name = "pid_max", .mode = S_IFREG | 0644, .show = show_pid_max },
+	{ .name = "pid_max",
+	  .mode = S_IFREG | 0644,
+	  .show = show_pid_max,
+	  .store = store_pid_max },
 	{ .name = "version",
 	  .mode = S_IFREG | 0444,
 	  .show = show_kernel_version },

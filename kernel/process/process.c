@@ -20,7 +20,11 @@
 struct fr_mutex process_tree_lock;
 static struct process *init_process;	/* [tree] pid 1 */
 static struct process *all_processes;	/* [tree] list through next_all */
-static int next_pid = 1;		/* [tree] */
+static int next_pid = 1;		/* [tree] the next pid to try */
+static int last_pid;			/* [tree] atomic reads: given last */
+static int pid_max = PID_MAX_DEFAULT;	/* [tree] */
+static bool pids_wrapped;		/* [tree] next_pid went back once */
+static struct thread *reserved_threads; /* [tree] through next_reserved */
 
 struct thread *current_thread(void)
 {
@@ -282,12 +286,102 @@ static void link_thread(struct process *p, struct thread *t)
 	fr_spin_unlock_irqrestore(&p->siglock, irq);
 }
 
-/* Add the new process @p with its first thread @t.  [tree] held */
+/* ---- pids ---- */
+
+/* Whether @pid names a thread, process, group or session, or is
+ * reserved.  [tree] */
+static bool pid_in_use_locked(int pid)
+{
+	for (struct thread *r = reserved_threads; r; r = r->next_reserved)
+		if (r->tid == pid)
+			return true;
+	for (struct process *p = all_processes; p; p = p->next_all) {
+		if (p->pid == pid || p->pgid == pid || p->sid == pid)
+			return true;
+		for (struct thread *t = p->threads; t; t = t->next_in_process)
+			if (t->tid == pid)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Give @t the next free pid as its tid (and its new process's pid),
+ * reserved until pid_unreserve_locked().  As Linux: pids go up to
+ * pid_max, then around from RESERVED_PIDS, skipping those in use.
+ * Returns 0, or -EAGAIN when every one is taken.  [tree]
+ */
+static int pid_reserve_locked(struct thread *t)
+{
+	for (int tries = 0; tries < pid_max; tries++) {
+		int pid;
+
+		if (next_pid >= pid_max) {
+			next_pid = RESERVED_PIDS;
+			pids_wrapped = true;
+		}
+		pid = next_pid++;
+		/* before the first wrap every pid given is new */
+		if (pids_wrapped && pid_in_use_locked(pid))
+			continue;
+		t->tid = pid;
+		__atomic_store_n(&last_pid, pid, __ATOMIC_RELAXED);
+		t->next_reserved = reserved_threads;
+		reserved_threads = t;
+		return 0;
+	}
+	return -EAGAIN;
+}
+
+/* @t is linked in, or given up: its tid is no longer only reserved. */
+static void pid_unreserve_locked(struct thread *t)
+{
+	for (struct thread **l = &reserved_threads; *l; l = &(*l)->next_reserved)
+		if (*l == t) {
+			*l = t->next_reserved;
+			t->next_reserved = NULL;
+			return;
+		}
+}
+
+/* pid_reserve_locked() taking the tree lock. */
+static int pid_reserve(struct thread *t)
+{
+	int err;
+
+	fr_mutex_lock(&process_tree_lock);
+	err = pid_reserve_locked(t);
+	fr_mutex_unlock(&process_tree_lock);
+	return err;
+}
+
+int process_pid_max(void)
+{
+	int max;
+
+	fr_mutex_lock(&process_tree_lock);
+	max = pid_max;
+	fr_mutex_unlock(&process_tree_lock);
+	return max;
+}
+
+int process_set_pid_max(int max)
+{
+	if (max <= RESERVED_PIDS || max > PID_MAX_LIMIT)
+		return -EINVAL;
+	fr_mutex_lock(&process_tree_lock);
+	pid_max = max;
+	fr_mutex_unlock(&process_tree_lock);
+	return 0;
+}
+
+/* Add the new process @p with its first thread @t, whose tid is
+ * reserved: it becomes the pid.  [tree] held */
 static void link_process(struct process *p, struct thread *t,
 			 struct process *parent)
 {
-	p->pid = next_pid++;
-	t->tid = p->pid;
+	pid_unreserve_locked(t);
+	p->pid = t->tid;
 	p->parent = parent;
 	if (parent) {
 		p->sibling = parent->children;
@@ -342,12 +436,18 @@ struct process *process_spawn(const char *path, const char *const *argv,
 	regs->rsp = sp;
 	set_comm(p, path);
 	t->proc = p;
-	*err = start_thread(t);
+	*err = pid_reserve(t); /* the first process: pid 1 */
 	if (*err)
 		goto fail;
+	*err = start_thread(t);
 	fr_mutex_lock(&process_tree_lock);
-	link_process(p, t, NULL);
+	if (*err)
+		pid_unreserve_locked(t);
+	else
+		link_process(p, t, NULL);
 	fr_mutex_unlock(&process_tree_lock);
+	if (*err)
+		goto fail;
 	fr_task_start(t->task);
 	return p;
 fail:
@@ -385,11 +485,18 @@ long process_clone(const struct fr_user_regs *regs,
 	struct process *parent = self->proc, *p;
 	struct fr_user_regs *child_regs;
 	unsigned long irq;
-	long tid;
+	long tid, err = -ENOMEM;
 
 	t = thread_alloc(regs);
 	if (!t)
 		return -ENOMEM;
+	err = pid_reserve(t);
+	if (err) {
+		fr_user_context_destroy(t->uctx);
+		fr_kfree(t);
+		return err;
+	}
+	err = -ENOMEM;
 	t->start_fpu = FR_NEW(struct fr_fpu_state);
 	if (!t->start_fpu)
 		goto fail_thread;
@@ -416,7 +523,7 @@ long process_clone(const struct fr_user_regs *regs,
 		if (start_thread(t))
 			goto fail_thread;
 		fr_mutex_lock(&process_tree_lock);
-		t->tid = next_pid++;
+		pid_unreserve_locked(t);
 		link_thread(parent, t);
 		irq = fr_spin_lock_irqsave(&parent->siglock);
 		if (parent->group_exit || parent->exec_thread)
@@ -494,10 +601,13 @@ long process_clone(const struct fr_user_regs *regs,
 					       __ATOMIC_ACQUIRE));
 	return tid;
 fail_thread:
+	fr_mutex_lock(&process_tree_lock);
+	pid_unreserve_locked(t);
+	fr_mutex_unlock(&process_tree_lock);
 	fr_user_context_destroy(t->uctx);
 	fr_kfree(t->start_fpu);
 	fr_kfree(t);
-	return -ENOMEM;
+	return err;
 }
 
 /* A vfork child stops using its parent's memory: let the parent go on. */
@@ -1043,7 +1153,7 @@ int process_getsid(int pid)
 
 int process_last_pid(void)
 {
-	return __atomic_load_n(&next_pid, __ATOMIC_RELAXED) - 1;
+	return __atomic_load_n(&last_pid, __ATOMIC_RELAXED);
 }
 
 struct mm *process_mm_get(struct process *p)

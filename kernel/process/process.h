@@ -96,6 +96,9 @@ struct thread {
 	struct fr_waitqueue vfork_done; /* a CLONE_VFORK parent waits here */
 	bool vfork_pending;		/* ... while its child has not let go */
 	struct thread *vfork_parent;	/* [tree] the parent waiting for us */
+	/* [tree] on the list of threads whose tid is reserved, while it is
+	 * created (pid_reserve_locked()) */
+	struct thread *next_reserved;
 };
 
 /* The lock of the process tree (parents, children, states, threads). */
@@ -217,6 +220,19 @@ unsigned process_count(void);
 
 /* process_last_pid - the pid or tid given last (/proc/loadavg). */
 int process_last_pid(void);
+
+/* Linux's bounds of pid_max, and the pids a wrap skips. */
+#define PID_MAX_DEFAULT 32768
+#define PID_MAX_LIMIT 4194304
+#define RESERVED_PIDS 300
+
+/*
+ * process_pid_max / process_set_pid_max - pids and tids are below it
+ * (/proc/sys/kernel/pid_max).  Setting: -EINVAL outside
+ * [RESERVED_PIDS + 1, PID_MAX_LIMIT].  Context: task context.
+ */
+int process_pid_max(void);
+int process_set_pid_max(int max);
 
 /*
  * process_mm_get - @p's address space with a reference (for /proc to read
