@@ -35,8 +35,14 @@
  *   ep_links_lock: each file's list of the items watching it.
  * Hooks are taken off their queues (fr_wait_del_callback, which waits
  * for a running callback) before an item is freed.
+ *
+ * Each instance counts its items against its creator's user (real uid),
+ * as Linux's user->epoll_watches: adding one past max_user_watches
+ * (/proc/sys/fs/epoll/max_user_watches; by default 4% of the memory in
+ * item costs, as Linux) gives ENOSPC.
  */
 #include <frame/heap.h>
+#include <frame/mm.h>
 #include <libs/string.h>
 #include "fs/anon_inode.h"
 #include "fs/eventpoll.h"
@@ -84,8 +90,21 @@ struct eventpoll {
 	size_t nbuckets, nitems;       /* [mtx] */
 	struct epitem *rd_head, *rd_tail; /* [lock] */
 	unsigned nready;		  /* [lock] */
+	struct ep_user *user;		  /* whose watches the items are */
 	uint64_t gen;			  /* [ep_global_lock] loop checks */
 };
+
+/* The watches of one user's instances. */
+struct ep_user {
+	uint32_t uid;
+	unsigned refs; /* [ep_users_lock] instances made by the user */
+	long watches;  /* [ep_users_lock] their items */
+	struct ep_user *next;
+};
+
+static struct fr_spinlock ep_users_lock = FR_SPINLOCK_INIT;
+static struct ep_user *ep_users; /* [ep_users_lock] */
+static long max_user_watches = -1; /* atomic; -1: the default, not set */
 
 static struct fr_mutex ep_global_lock;
 static bool ep_global_ready; /* atomic: ep_global_lock initialized */
@@ -352,6 +371,89 @@ static void link_del(struct epitem *epi)
 	fr_spin_unlock(&ep_links_lock);
 }
 
+/* ---- watches per user ---- */
+
+long eventpoll_max_user_watches(void)
+{
+	long max = __atomic_load_n(&max_user_watches, __ATOMIC_RELAXED);
+	struct fr_mem_stats mem;
+
+	if (max >= 0)
+		return max;
+	/* Linux's default: a 25th of the memory, in the cost of an item */
+	fr_mem_stats(&mem);
+	return (long)(mem.total / 25 * FR_PAGE_SIZE /
+		      (sizeof(struct epitem) + sizeof(struct ep_hook)));
+}
+
+int eventpoll_set_max_user_watches(long max)
+{
+	if (max < 0)
+		return -EINVAL;
+	__atomic_store_n(&max_user_watches, max, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* The counter of @uid, with a reference, or NULL (-ENOMEM). */
+static struct ep_user *ep_user_get(uint32_t uid)
+{
+	struct ep_user *fresh = FR_NEW(struct ep_user), *u;
+	unsigned long irq = fr_spin_lock_irqsave(&ep_users_lock);
+
+	for (u = ep_users; u && u->uid != uid; u = u->next)
+		;
+	if (!u && fresh) {
+		u = fresh;
+		fresh = NULL;
+		u->uid = uid;
+		u->next = ep_users;
+		ep_users = u;
+	}
+	if (u)
+		u->refs++;
+	fr_spin_unlock_irqrestore(&ep_users_lock, irq);
+	fr_kfree(fresh);
+	return u;
+}
+
+/* Drop an instance's reference to @u (its items are gone). */
+static void ep_user_put(struct ep_user *u)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&ep_users_lock);
+	struct ep_user **l;
+
+	if (--u->refs) {
+		fr_spin_unlock_irqrestore(&ep_users_lock, irq);
+		return;
+	}
+	for (l = &ep_users; *l != u; l = &(*l)->next)
+		;
+	*l = u->next;
+	fr_spin_unlock_irqrestore(&ep_users_lock, irq);
+	fr_kfree(u);
+}
+
+/* Count one more watch of @u: false when it has max_user_watches. */
+static bool ep_user_charge(struct ep_user *u)
+{
+	long max = eventpoll_max_user_watches();
+	unsigned long irq = fr_spin_lock_irqsave(&ep_users_lock);
+	bool ok = u->watches < max;
+
+	if (ok)
+		u->watches++;
+	fr_spin_unlock_irqrestore(&ep_users_lock, irq);
+	return ok;
+}
+
+static void ep_user_uncharge(struct ep_user *u)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&ep_users_lock);
+
+	u->watches--;
+	fr_spin_unlock_irqrestore(&ep_users_lock, irq);
+}
+
 /* ---- adding, changing, removing items [mtx] ---- */
 
 static void ep_remove(struct eventpoll *ep, struct epitem *epi)
@@ -372,17 +474,23 @@ static void ep_remove(struct eventpoll *ep, struct epitem *epi)
 	ep_hash_del(ep, epi);
 	link_del(epi);
 	fr_kfree(epi);
+	ep_user_uncharge(ep->user);
 }
 
 static int ep_insert(struct eventpoll *ep, const struct epoll_event *ev,
 		     struct file *tf, int fd)
 {
-	struct epitem *epi = FR_NEW(struct epitem);
+	struct epitem *epi;
 	struct poll_table pt;
 	unsigned revents;
 
-	if (!epi)
+	if (!ep_user_charge(ep->user))
+		return -ENOSPC;
+	epi = FR_NEW(struct epitem);
+	if (!epi) {
+		ep_user_uncharge(ep->user);
 		return -ENOMEM;
+	}
 	epi->ep = ep;
 	epi->file = tf;
 	epi->fd = fd;
@@ -673,6 +781,7 @@ static void eventpoll_file_release(struct file *f)
 	fr_mutex_lock(global);
 	ep_clear(ep);
 	fr_mutex_unlock(global);
+	ep_user_put(ep->user);
 	fr_kfree(ep->buckets);
 	fr_kfree(ep);
 }
@@ -710,7 +819,7 @@ static const struct file_ops eventpoll_fops = {
 	.llseek = anon_inode_llseek,
 };
 
-struct file *eventpoll_create(void)
+struct file *eventpoll_create(uint32_t uid)
 {
 	struct eventpoll *ep = FR_NEW(struct eventpoll);
 	struct file *f;
@@ -718,7 +827,11 @@ struct file *eventpoll_create(void)
 	if (!ep)
 		return NULL;
 	ep->buckets = FR_NEW_ARRAY(struct epitem *, EP_MIN_BUCKETS);
-	if (!ep->buckets) {
+	ep->user = ep_user_get(uid);
+	if (!ep->buckets || !ep->user) {
+		if (ep->user)
+			ep_user_put(ep->user);
+		fr_kfree(ep->buckets);
 		fr_kfree(ep);
 		return NULL;
 	}
@@ -729,6 +842,7 @@ struct file *eventpoll_create(void)
 	fr_waitqueue_init(&ep->poll_wait);
 	f = anon_inode_file("[eventpoll]", &eventpoll_fops, 0);
 	if (!f) {
+		ep_user_put(ep->user);
 		fr_kfree(ep->buckets);
 		fr_kfree(ep);
 		return NULL;

@@ -22,10 +22,19 @@ struct epitem;
 
 /*
  * eventpoll_create - a new epoll instance as an open file
- * ("anon_inode:[eventpoll]").  Returns the file (one reference) or NULL
- * when out of memory.  Context: task context.
+ * ("anon_inode:[eventpoll]") whose items count against user @uid's
+ * watches.  Returns the file (one reference) or NULL when out of memory.
+ * Context: task context.
  */
-struct file *eventpoll_create(void);
+struct file *eventpoll_create(uint32_t uid);
+
+/*
+ * eventpoll_max_user_watches / eventpoll_set_max_user_watches - the most
+ * items one user's instances may have (adding more gives -ENOSPC);
+ * setting a negative one is -EINVAL.  Context: any.
+ */
+long eventpoll_max_user_watches(void);
+int eventpoll_set_max_user_watches(long max);
 
 /* file_is_epoll - whether @f is an epoll instance. */
 bool file_is_epoll(const struct file *f);
@@ -36,7 +45,8 @@ bool file_is_epoll(const struct file *f);
  * unused), both files referenced by the caller.  Returns 0, -EPERM (@tf
  * cannot be polled), -EINVAL (@epf is no epoll or is @tf, a bad op, a
  * bad EPOLLEXCLUSIVE), -ELOOP (watching it would make a cycle or too
- * deep a nest), -EEXIST, -ENOENT, -ENOMEM.  Context: task context.
+ * deep a nest), -EEXIST, -ENOENT, -ENOMEM, -ENOSPC (max_user_watches).
+ * Context: task context.
  */
 int eventpoll_ctl(struct file *epf, int op, struct file *tf, int fd,
 		  const struct epoll_event *ev);

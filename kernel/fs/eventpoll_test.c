@@ -64,7 +64,7 @@ static long kdrain(struct file *rd)
 
 KTEST(eventpoll, ready_list)
 {
-	struct file *ep = eventpoll_create(), *rd[3], *wr[3];
+	struct file *ep = eventpoll_create(0), *rd[3], *wr[3];
 
 	KT_ASSERT(ep != NULL);
 	for (int i = 0; i < 3; i++) {
@@ -120,7 +120,7 @@ KTEST(eventpoll, ready_list)
  * time the queues the items were on are woken after. */
 KTEST(eventpoll, release_either_first)
 {
-	struct file *ep = eventpoll_create(), *outer = eventpoll_create();
+	struct file *ep = eventpoll_create(0), *outer = eventpoll_create(0);
 	struct file *rd, *wr;
 
 	KT_ASSERT(ep && outer);
@@ -138,7 +138,7 @@ KTEST(eventpoll, release_either_first)
 	file_put(wr);
 
 	/* the instance first */
-	ep = eventpoll_create();
+	ep = eventpoll_create(0);
 	KT_ASSERT(ep != NULL);
 	KT_ASSERT_EQ(pipe_create(O_NONBLOCK, &rd, &wr), 0);
 	KT_EXPECT_EQ(kctl(ep, EPOLL_CTL_ADD, rd, 3, EPOLLIN, 0), 0);
@@ -158,7 +158,7 @@ KTEST(eventpoll, loops_and_depth)
 	int i;
 
 	for (i = 0; i < 8; i++) {
-		e[i] = eventpoll_create();
+		e[i] = eventpoll_create(0);
 		KT_ASSERT(e[i] != NULL);
 	}
 	KT_EXPECT_EQ(kctl(e[0], EPOLL_CTL_ADD, e[0], 0, EPOLLIN, 0), -EINVAL);
@@ -202,7 +202,7 @@ static void storm_fn(struct storm *s)
  * items while the writes go on loses no wake-up. */
 KTEST(eventpoll, no_lost_wakeup)
 {
-	struct file *ep = eventpoll_create(), *rd[PIPES];
+	struct file *ep = eventpoll_create(0), *rd[PIPES];
 	struct storm s = { .written = 0 };
 	struct fr_task *t;
 	long got = 0;

@@ -1,8 +1,9 @@
 /*
  * The system-wide files of /proc, in the formats of Linux 6.1: meminfo,
  * cpuinfo, stat, uptime, loadavg, version, cmdline, filesystems, the
- * mounts (also /proc/PID/mounts), the self and thread-self links and
- * sys/kernel/{ostype,osrelease,hostname,pid_max}.
+ * mounts (also /proc/PID/mounts and mountinfo), the self and
+ * thread-self links, sys/kernel/{ostype,osrelease,version,hostname,
+ * domainname,pid_max} and sys/fs/epoll/max_user_watches.
  *
  * The figures Trellis does not keep are 0 (context switches,
  * interrupts, the page cache, which it does not have: tmpfs pages are
@@ -18,6 +19,7 @@
 #include <libs/string.h>
 #include <linux/mount.h>
 #include <linux/time.h>
+#include "fs/eventpoll.h"
 #include "fs/file.h"
 #include "fs/internal.h"
 #include "fs/procfs.h"
@@ -540,7 +542,40 @@ static const struct proc_entry sys_kernel_entries[] = {
 	  .show = show_kernel_version },
 };
 
+/* ---- sys/fs ---- */
+
+static int show_max_user_watches(struct proc_text *t, int pid)
+{
+	proc_printf(t, "%ld\n", eventpoll_max_user_watches());
+	return 0;
+}
+
+static int store_max_user_watches(int pid, const char *buf, size_t len)
+{
+	int max, err = proc_parse_int(buf, len, &max);
+
+	return err ? -EINVAL : eventpoll_set_max_user_watches(max);
+}
+
+static const struct proc_entry sys_fs_epoll_entries[] = {
+	{ .name = "max_user_watches",
+	  .mode = S_IFREG | 0644,
+	  .show = show_max_user_watches,
+	  .store = store_max_user_watches },
+};
+
+static const struct proc_entry sys_fs_entries[] = {
+	{ .name = "epoll",
+	  .mode = S_IFDIR | 0555,
+	  .children = sys_fs_epoll_entries,
+	  .nchildren = FR_ARRAY_SIZE(sys_fs_epoll_entries) },
+};
+
 static const struct proc_entry sys_entries[] = {
+	{ .name = "fs",
+	  .mode = S_IFDIR | 0555,
+	  .children = sys_fs_entries,
+	  .nchildren = FR_ARRAY_SIZE(sys_fs_entries) },
 	{ .name = "kernel",
 	  .mode = S_IFDIR | 0555,
 	  .children = sys_kernel_entries,

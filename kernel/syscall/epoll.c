@@ -31,11 +31,15 @@ static struct file *get_file(int fd)
 static long new_epoll(unsigned flags)
 {
 	struct file *f;
+	uint32_t uid;
 	int fd;
 
 	if (flags & ~(unsigned)EPOLL_CLOEXEC)
 		return -EINVAL;
-	f = eventpoll_create();
+	/* its items count against the caller's real uid, as Linux's */
+	uid = cred_uid(vfs_cred_get());
+	vfs_cred_put();
+	f = eventpoll_create(uid);
 	if (!f)
 		return -ENOMEM;
 	fd = fd_install(f, 0, flags & EPOLL_CLOEXEC);
