@@ -18,7 +18,7 @@
 #include "syscall/restart.h"
 #include "time/timer.h"
 
-unsigned pipe_max_size = 1048576;
+static unsigned max_size = 1048576; /* atomic: pipe-max-size */
 
 #define RD(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define WR(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
@@ -112,10 +112,15 @@ static void free_bufs(struct pipe_buffer *bufs, size_t n)
 static struct pipe *pipe_alloc(void)
 {
 	struct pipe *p = FR_NEW(struct pipe);
+	unsigned max = pipe_max_size();
 
 	if (!p)
 		return NULL;
 	p->npages = PIPE_DEF_PAGES;
+	/* as Linux: without privilege, no bigger than pipe-max-size */
+	if (PIPE_DEF_PAGES * PIPE_PAGE > max && current_process() &&
+	    !vfs_privileged())
+		p->npages = max / PIPE_PAGE;
 	p->bufs = FR_NEW_ARRAY(struct pipe_buffer, p->npages);
 	if (!p->bufs) {
 		fr_kfree(p);
@@ -546,10 +551,39 @@ static int pipe_resize(struct pipe *p, size_t npages)
 	return 0;
 }
 
+/* Bytes of a capacity of @size as Linux's round_pipe_size(): a
+ * power-of-two number of pages, at least one; 0 above 2 GiB. */
+static uint64_t round_size(uint64_t size)
+{
+	uint64_t bytes = PIPE_PAGE;
+
+	if (size > (1ULL << 31))
+		return 0;
+	while (bytes < size)
+		bytes <<= 1;
+	return bytes;
+}
+
+unsigned pipe_max_size(void)
+{
+	return __atomic_load_n(&max_size, __ATOMIC_RELAXED);
+}
+
+int pipe_set_max_size(uint64_t size)
+{
+	uint64_t bytes = round_size(size);
+
+	if (!bytes)
+		return -EINVAL;
+	__atomic_store_n(&max_size, (unsigned)bytes, __ATOMIC_RELAXED);
+	return 0;
+}
+
 long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
 {
 	struct pipe *p = pipe_of(f);
-	size_t npages = 1;
+	uint64_t bytes;
+	size_t npages;
 	long ret;
 
 	if (!p)
@@ -562,13 +596,12 @@ long pipe_fcntl(struct file *f, unsigned cmd, uint64_t arg)
 	}
 	if (cmd != F_SETPIPE_SZ)
 		return -EINVAL;
-	/* a power-of-two number of pages, at least one */
-	if (arg > (1ULL << 31))
+	bytes = round_size(arg);
+	if (!bytes)
 		return -EINVAL;
-	while (npages * PIPE_PAGE < arg)
-		npages <<= 1;
+	npages = bytes / PIPE_PAGE;
 	fr_mutex_lock(&p->lock);
-	if (npages > p->npages && npages * PIPE_PAGE > pipe_max_size) {
+	if (npages > p->npages && bytes > pipe_max_size()) {
 		if (!vfs_privileged()) {
 			fr_mutex_unlock(&p->lock);
 			return -EPERM;

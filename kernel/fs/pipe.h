@@ -21,8 +21,13 @@
 #define PIPE_DEF_PAGES 16	/* default capacity in pages */
 #define PIPE_PAGE 4096		/* buffer page size (the capacity's unit) */
 
-/* /proc/sys/fs/pipe-max-size: largest F_SETPIPE_SZ for non-root. */
-extern unsigned pipe_max_size;
+/*
+ * pipe_max_size / pipe_set_max_size - /proc/sys/fs/pipe-max-size, the
+ * largest F_SETPIPE_SZ without privilege (1 MiB).  Setting rounds as
+ * F_SETPIPE_SZ does; -EINVAL above 2 GiB.  Context: any.
+ */
+unsigned pipe_max_size(void);
+int pipe_set_max_size(uint64_t size);
 
 /* One page of a pipe's ring: the bytes [offset, offset + len) of page. */
 struct pipe_buffer {

@@ -107,11 +107,11 @@ void proc_printf(struct proc_text *t, const char *fmt, ...)
 	t->len += n;
 }
 
-int proc_parse_int(const char *s, size_t len, int *out)
+int proc_parse_long(const char *s, size_t len, int64_t *out)
 {
 	size_t i = 0, end = len;
 	unsigned base = 10;
-	int64_t v = 0;
+	uint64_t v = 0;
 	bool neg = false;
 
 	while (i < end && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
@@ -143,16 +143,26 @@ int proc_parse_int(const char *s, size_t len, int *out)
 			return -EINVAL;
 		if (d >= base)
 			return -EINVAL;
-		v = v * base + d;
-		if (v > (int64_t)INT32_MAX + 1)
+		if (v > ((uint64_t)INT64_MAX + 1 - d) / base)
 			return -ERANGE;
+		v = v * base + d;
 	}
-	if (neg)
-		v = -v;
-	if (v > INT32_MAX || v < INT32_MIN)
+	if (!neg && v > (uint64_t)INT64_MAX)
 		return -ERANGE;
-	*out = (int)v;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return 0;
+}
+
+int proc_parse_int(const char *s, size_t len, int *out)
+{
+	int64_t v;
+	int err = proc_parse_long(s, len, &v);
+
+	if (!err && (v > INT32_MAX || v < INT32_MIN))
+		err = -ERANGE;
+	if (!err)
+		*out = (int)v;
+	return err;
 }
 
 int proc_link_text(const char *s, char *buf, size_t size)
@@ -489,10 +499,13 @@ static int proc_file_open(struct inode *inode, struct file *f)
 	struct proc_text t;
 	int err;
 
-	if (!e->show && !e->show_num)
+	if (!e->show && !e->show_num && !e->num_get)
 		return -EINVAL;
 	proc_text_init(&t);
-	if (e->show_num)
+	err = 0;
+	if (e->num_get)
+		proc_printf(&t, "%lld\n", (long long)e->num_get());
+	else if (e->show_num)
 		err = e->show_num(&t, inode->priv_pid, inode->priv_num);
 	else
 		err = e->show(&t, inode->priv_pid);
@@ -539,13 +552,17 @@ static long proc_file_write(struct file *f, const struct iobuf *b,
 	const struct proc_entry *e = f->inode->priv.proc;
 	char buf[PROC_STORE_MAX];
 	size_t n = FR_MIN(len, sizeof(buf));
+	int64_t v;
 	int err;
 
-	if (!e->store || *pos)
+	if ((!e->store && !e->num_set) || *pos)
 		return -EINVAL;
 	if (iobuf_get(b, 0, buf, n))
 		return -EFAULT;
-	err = e->store(f->inode->priv_pid, buf, n);
+	if (e->num_set)
+		err = proc_parse_long(buf, n, &v) ? -EINVAL : e->num_set(v);
+	else
+		err = e->store(f->inode->priv_pid, buf, n);
 	return err ? err : (long)len;
 }
 

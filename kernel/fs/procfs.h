@@ -51,6 +51,8 @@ int proc_link_text(const char *s, char *buf, size_t size);
  * number) or -ERANGE.
  */
 int proc_parse_int(const char *s, size_t len, int *out);
+/* The same for a 64-bit number. */
+int proc_parse_long(const char *s, size_t len, int64_t *out);
 /* Spaces up to column @col of the current line (seq_pad). */
 void proc_pad(struct proc_text *t, size_t line_start, size_t col);
 
@@ -86,6 +88,11 @@ struct proc_entry {
 	/* writable files: take the @len bytes (at most PROC_STORE_MAX) a
 	 * write at offset 0 gives, for process @pid; 0 or an error */
 	int (*store)(int pid, const char *buf, size_t len);
+	/* number files (sysctls): the value, shown as "%lld\n", and a
+	 * setter for what a write parses (-EINVAL on bad text); NULL: read
+	 * only */
+	int64_t (*num_get)(void);
+	int (*num_set)(int64_t v);
 	/* numbered files: generate the text about @num of process @pid */
 	int (*show_num)(struct proc_text *t, int pid, int num);
 	/* links: the target as text */

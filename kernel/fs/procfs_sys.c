@@ -2,8 +2,9 @@
  * The system-wide files of /proc, in the formats of Linux 6.1: meminfo,
  * cpuinfo, stat, uptime, loadavg, version, cmdline, filesystems, the
  * mounts (also /proc/PID/mounts and mountinfo), the self and
- * thread-self links, sys/kernel/{ostype,osrelease,version,hostname,
- * domainname,pid_max} and sys/fs/epoll/max_user_watches.
+ * thread-self links, and the sysctls under sys/: kernel/{ostype,
+ * osrelease,version,hostname,domainname,pid_max,ngroups_max,random} and
+ * fs/{epoll/max_user_watches,nr_open,pipe-max-size}.
  *
  * The figures Trellis does not keep are 0 (context switches,
  * interrupts, the page cache, which it does not have: tmpfs pages are
@@ -21,10 +22,12 @@
 #include <linux/time.h>
 #include "fs/eventpoll.h"
 #include "fs/file.h"
+#include "fs/pipe.h"
 #include "fs/internal.h"
 #include "fs/procfs.h"
 #include "process/process.h"
 #include "process/uts.h"
+#include "random/random.h"
 #include "sched/sched.h"
 #include "time/clock.h"
 
@@ -508,19 +511,116 @@ static int store_domainname(int pid, const char *buf, size_t len)
 	return uts_set_domainname(buf, sysctl_string_len(buf, len));
 }
 
-static int show_pid_max(struct proc_text *t, int pid)
+/* The number sysctls: their values through the services that keep them
+ * (each setter checks its range: -EINVAL). */
+static int64_t get_pid_max(void)
 {
-	proc_printf(t, "%d\n", process_pid_max());
+	return process_pid_max();
+}
+
+static int set_pid_max(int64_t v)
+{
+	return v > INT32_MAX ? -EINVAL : process_set_pid_max((int)v);
+}
+
+static int64_t get_ngroups_max(void)
+{
+	return CRED_NGROUPS_MAX;
+}
+
+static int64_t get_max_user_watches(void)
+{
+	return eventpoll_max_user_watches();
+}
+
+static int set_max_user_watches(int64_t v)
+{
+	return eventpoll_set_max_user_watches(v);
+}
+
+static int64_t get_pipe_max_size(void)
+{
+	return pipe_max_size();
+}
+
+static int set_pipe_max_size(int64_t v)
+{
+	return v < 0 ? -EINVAL : pipe_set_max_size((uint64_t)v);
+}
+
+static int64_t get_nr_open(void)
+{
+	return process_nr_open();
+}
+
+static int set_nr_open(int64_t v)
+{
+	return v < 0 ? -EINVAL : process_set_nr_open((uint64_t)v);
+}
+
+/* ---- sys/kernel/random ---- */
+
+/* A random (version 4) UUID, as Linux's generate_random_uuid(). */
+static void put_uuid(struct proc_text *t, const uint8_t u[16])
+{
+	for (int i = 0; i < 16; i++)
+		proc_printf(t, "%s%02x",
+			    i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "",
+			    u[i]);
+	proc_puts(t, "\n");
+}
+
+static void random_uuid(uint8_t u[16])
+{
+	random_get_bytes(u, 16);
+	u[6] = (u[6] & 0x0f) | 0x40; /* version 4 */
+	u[8] = (u[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+}
+
+static int show_uuid(struct proc_text *t, int pid)
+{
+	uint8_t u[16];
+
+	random_uuid(u);
+	put_uuid(t, u);
 	return 0;
 }
 
-/* A write to pid_max: a number in [301, 4194304] (-EINVAL). */
-static int store_pid_max(int pid, const char *buf, size_t len)
+/* The same UUID for the whole boot, made at its first read. */
+static int show_boot_id(struct proc_text *t, int pid)
 {
-	int max, err = proc_parse_int(buf, len, &max);
+	static uint8_t boot_id[16];
+	static bool made; /* [boot_id_lock] */
+	static struct fr_spinlock boot_id_lock = FR_SPINLOCK_INIT;
+	uint8_t fresh[16], u[16];
+	unsigned long irq;
 
-	return err ? -EINVAL : process_set_pid_max(max);
+	random_uuid(fresh);
+	irq = fr_spin_lock_irqsave(&boot_id_lock);
+	if (!made)
+		memcpy(boot_id, fresh, sizeof(boot_id));
+	made = true;
+	memcpy(u, boot_id, sizeof(u));
+	fr_spin_unlock_irqrestore(&boot_id_lock, irq);
+	put_uuid(t, u);
+	return 0;
 }
+
+/* The pool is ready from its first use (random/random.h): Linux 6.1's
+ * 256 bits, all of them credited. */
+static int64_t get_pool_bits(void)
+{
+	return 256;
+}
+
+static const struct proc_entry sys_kernel_random_entries[] = {
+	{ .name = "boot_id", .mode = S_IFREG | 0444, .show = show_boot_id },
+	{ .name = "entropy_avail",
+	  .mode = S_IFREG | 0444,
+	  .num_get = get_pool_bits },
+	{ .name = "poolsize", .mode = S_IFREG | 0444, .num_get = get_pool_bits },
+	{ .name = "uuid", .mode = S_IFREG | 0444, .show = show_uuid },
+};
 
 static const struct proc_entry sys_kernel_entries[] = {
 	{ .name = "domainname",
@@ -531,12 +631,19 @@ static const struct proc_entry sys_kernel_entries[] = {
 	  .mode = S_IFREG | 0644,
 	  .show = show_hostname,
 	  .store = store_hostname },
+	{ .name = "ngroups_max",
+	  .mode = S_IFREG | 0444,
+	  .num_get = get_ngroups_max },
 	{ .name = "osrelease", .mode = S_IFREG | 0444, .show = show_osrelease },
 	{ .name = "ostype", .mode = S_IFREG | 0444, .show = show_ostype },
 	{ .name = "pid_max",
 	  .mode = S_IFREG | 0644,
-	  .show = show_pid_max,
-	  .store = store_pid_max },
+	  .num_get = get_pid_max,
+	  .num_set = set_pid_max },
+	{ .name = "random",
+	  .mode = S_IFDIR | 0555,
+	  .children = sys_kernel_random_entries,
+	  .nchildren = FR_ARRAY_SIZE(sys_kernel_random_entries) },
 	{ .name = "version",
 	  .mode = S_IFREG | 0444,
 	  .show = show_kernel_version },
@@ -544,24 +651,11 @@ static const struct proc_entry sys_kernel_entries[] = {
 
 /* ---- sys/fs ---- */
 
-static int show_max_user_watches(struct proc_text *t, int pid)
-{
-	proc_printf(t, "%ld\n", eventpoll_max_user_watches());
-	return 0;
-}
-
-static int store_max_user_watches(int pid, const char *buf, size_t len)
-{
-	int max, err = proc_parse_int(buf, len, &max);
-
-	return err ? -EINVAL : eventpoll_set_max_user_watches(max);
-}
-
 static const struct proc_entry sys_fs_epoll_entries[] = {
 	{ .name = "max_user_watches",
 	  .mode = S_IFREG | 0644,
-	  .show = show_max_user_watches,
-	  .store = store_max_user_watches },
+	  .num_get = get_max_user_watches,
+	  .num_set = set_max_user_watches },
 };
 
 static const struct proc_entry sys_fs_entries[] = {
@@ -569,6 +663,14 @@ static const struct proc_entry sys_fs_entries[] = {
 	  .mode = S_IFDIR | 0555,
 	  .children = sys_fs_epoll_entries,
 	  .nchildren = FR_ARRAY_SIZE(sys_fs_epoll_entries) },
+	{ .name = "nr_open",
+	  .mode = S_IFREG | 0644,
+	  .num_get = get_nr_open,
+	  .num_set = set_nr_open },
+	{ .name = "pipe-max-size",
+	  .mode = S_IFREG | 0644,
+	  .num_get = get_pipe_max_size,
+	  .num_set = set_pipe_max_size },
 };
 
 static const struct proc_entry sys_entries[] = {

@@ -11,10 +11,27 @@
 
 /* Linux's defaults that its UAPI headers do not carry. */
 #define NR_OPEN_DEFAULT (1024 * 1024) /* fs.nr_open: most open files */
+#define NR_OPEN_MIN 64			/* BITS_PER_LONG */
+#define NR_OPEN_MAX 2147483584		/* INT_MAX & ~(BITS_PER_LONG - 1) */
 #define THREAD_SIZE (16 * 1024) /* x86-64 kernel stack */
 #define MIN_THREADS 20
 #define MAX_THREADS 0x3fffffff /* FUTEX_TID_MASK */
 #define INIT_UMASK 0022
+
+static unsigned nr_open = NR_OPEN_DEFAULT; /* atomic */
+
+unsigned process_nr_open(void)
+{
+	return __atomic_load_n(&nr_open, __ATOMIC_RELAXED);
+}
+
+int process_set_nr_open(uint64_t max)
+{
+	if (max < NR_OPEN_MIN || max > NR_OPEN_MAX)
+		return -EINVAL;
+	__atomic_store_n(&nr_open, (unsigned)max, __ATOMIC_RELAXED);
+	return 0;
+}
 
 /*
  * Linux sizes the process and pending-signal limits of init from memory
@@ -265,7 +282,7 @@ int process_attrs_prlimit(struct process_attrs *a, unsigned resource,
 		return -EINVAL;
 	if (new &&new->rlim_cur > new->rlim_max)
 		return -EINVAL;
-	if (new &&resource == RLIMIT_NOFILE &&new->rlim_max > NR_OPEN_DEFAULT)
+	if (new &&resource == RLIMIT_NOFILE &&new->rlim_max > process_nr_open())
 		return -EPERM;
 	fr_mutex_lock(&a->lock);
 	r = &a->rlim[resource];

@@ -170,11 +170,19 @@ int process_attrs_rlimit(struct process_attrs *a, unsigned resource,
  * in @old (if not NULL), then set it to @new (if not NULL).  Returns 0;
  * -EINVAL for a bad resource or a soft limit above the hard one; -EPERM
  * for raising a hard limit unprivileged, or the open-files limit above
- * Linux's nr_open.  Context: task context.
+ * nr_open.  Context: task context.
  */
 int process_attrs_prlimit(struct process_attrs *a, unsigned resource,
 			  const struct rlimit64 *new, struct rlimit64 *old,
 			  bool privileged);
+
+/*
+ * process_nr_open / process_set_nr_open - /proc/sys/fs/nr_open, above
+ * which no open-files limit may be set (1048576).  Setting: -EINVAL
+ * outside Linux's [64, 2147483584].  Context: any.
+ */
+unsigned process_nr_open(void);
+int process_set_nr_open(uint64_t max);
 
 /*
  * process_attrs_prlimit_of - prlimit64(2) on the process of @target by
