@@ -179,6 +179,36 @@ void signal_unqueue_locked(struct sigqueue *q)
 		pend->set &= ~SIGNAL_BIT(sig);
 }
 
+bool signal_keep_pending_locked(struct sigqueue *q, struct sigqueue *copy)
+{
+	struct sigpending *pend = q->where;
+	struct sigqueue **pp;
+
+	if (!q->queued || !pend)
+		return false;
+	for (pp = &pend->queue; *pp && *pp != q; pp = &(*pp)->next)
+		;
+	if (!*pp)
+		return false;
+	/* counted as RT entries are; past the limit it goes, as before */
+	if (__atomic_add_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED) >
+	    SIGQUEUE_MAX) {
+		__atomic_sub_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	*copy = *q;
+	copy->preallocated = false;
+	copy->queued = false;
+	copy->where = NULL;
+	copy->info.status = q->overrun > INT32_MAX ? INT32_MAX :
+						     (int32_t)q->overrun;
+	*pp = copy;
+	q->next = NULL;
+	q->queued = false;
+	q->where = NULL;
+	return true;
+}
+
 void signal_flush(struct sigpending *p)
 {
 	drop_queued(p, ~0ULL);

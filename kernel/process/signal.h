@@ -140,6 +140,16 @@ int signal_send_preallocated_locked(struct process *p, struct thread *t,
 void signal_unqueue_locked(struct sigqueue *q);
 
 /*
+ * signal_keep_pending_locked - the preallocated entry @q is going with
+ * its owner: if it is queued, @copy (a new entry) takes its place as an
+ * ordinary entry, freed when taken (Linux 6.1's sigqueue_free()), with
+ * the overruns counted so far, unless the queued entries are at their
+ * limit (SIGQUEUE_MAX).  Returns whether @copy was used.
+ * Context: as signal_unqueue_locked().
+ */
+bool signal_keep_pending_locked(struct sigqueue *q, struct sigqueue *copy);
+
+/*
  * signal_send_simple - signal_send() with the info of kill() by the
  * calling process (SI_USER), or SI_KERNEL when no process calls.
  */
