@@ -960,6 +960,45 @@ static int show_cgroup(struct proc_text *t, int pid)
 	return proc_pid_alive(pid, NULL, NULL) ? 0 : -ESRCH;
 }
 
+/* ---- I/O ---- */
+
+/* The I/O of process @pid, or of its thread @pid with @thread. */
+static int show_io_of(struct proc_text *t, int pid, bool thread)
+{
+	struct io_counts io = { 0 };
+	struct process *p;
+	struct thread *th;
+
+	fr_mutex_lock(&process_tree_lock);
+	p = find_locked(pid);
+	th = p && thread ? thread_find(pid) : NULL;
+	if (th && th->proc == p)
+		thread_io(th, &io);
+	else if (p)
+		process_io(p, &io);
+	fr_mutex_unlock(&process_tree_lock);
+	if (!p)
+		return -ESRCH;
+	/* tmpfs and the devices do no block I/O: the last three are 0 */
+	proc_printf(t,
+		    "rchar: %llu\nwchar: %llu\nsyscr: %llu\nsyscw: %llu\n"
+		    "read_bytes: 0\nwrite_bytes: 0\n"
+		    "cancelled_write_bytes: 0\n",
+		    (unsigned long long)io.rchar, (unsigned long long)io.wchar,
+		    (unsigned long long)io.syscr, (unsigned long long)io.syscw);
+	return 0;
+}
+
+static int show_io(struct proc_text *t, int pid)
+{
+	return show_io_of(t, pid, false);
+}
+
+static int show_task_io(struct proc_text *t, int tid)
+{
+	return show_io_of(t, tid, true);
+}
+
 /* ---- another process's memory ---- */
 
 /*
@@ -1199,6 +1238,7 @@ const struct proc_entry proc_pid_entries[] = {
 	{ .name = "fdinfo",
 	  .mode = S_IFDIR | 0555,
 	  .numbered = PROC_NUM_FDINFO },
+	{ .name = "io", .mode = S_IFREG | 0400, .show = show_io },
 	{ .name = "limits", .mode = S_IFREG | 0444, .show = show_limits },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
 	{ .name = "mountinfo",
@@ -1243,6 +1283,7 @@ const struct proc_entry proc_tid_entries[] = {
 	{ .name = "fdinfo",
 	  .mode = S_IFDIR | 0555,
 	  .numbered = PROC_NUM_FDINFO },
+	{ .name = "io", .mode = S_IFREG | 0400, .show = show_task_io },
 	{ .name = "limits", .mode = S_IFREG | 0444, .show = show_limits },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
 	{ .name = "mountinfo",

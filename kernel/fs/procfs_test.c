@@ -76,8 +76,10 @@ KTEST(procfs, pad_and_links)
 static bool entry_ok(const struct proc_entry *e)
 {
 	switch (e->mode & S_IFMT) {
-	case S_IFREG:
-		return e->show && !e->readlink && !e->children;
+	case S_IFREG: /* text from show, or a number; written if store */
+		return (e->show != NULL) + (e->num_get != NULL) == 1 &&
+		       !(e->store && e->num_set) && !e->readlink &&
+		       !e->children;
 	case S_IFLNK:
 		return e->readlink && !e->show;
 	case S_IFDIR:
@@ -88,15 +90,20 @@ static bool entry_ok(const struct proc_entry *e)
 	}
 }
 
+/* Whether @e and everything below it are well made. */
+static bool tree_ok(const struct proc_entry *e)
+{
+	bool ok = entry_ok(e);
+
+	for (size_t i = 0; i < e->nchildren; i++)
+		ok = tree_ok(&e->children[i]) && ok;
+	return ok;
+}
+
 KTEST(procfs, tables)
 {
-	for (size_t i = 0; i < proc_root_nentries; i++) {
-		const struct proc_entry *e = &proc_root_entries[i];
-
-		KT_EXPECT(entry_ok(e));
-		for (size_t j = 0; j < e->nchildren; j++)
-			KT_EXPECT(entry_ok(&e->children[j]));
-	}
+	for (size_t i = 0; i < proc_root_nentries; i++)
+		KT_EXPECT(tree_ok(&proc_root_entries[i]));
 	for (size_t i = 0; i < proc_pid_nentries; i++)
 		KT_EXPECT(entry_ok(&proc_pid_entries[i]));
 	/* the threads' directories have the same entries in the same order
@@ -116,8 +123,9 @@ KTEST(procfs, tables)
 		KT_EXPECT_EQ(a->numbered, b->numbered);
 		KT_EXPECT_EQ(a->magic, b->magic);
 		KT_EXPECT(a->readlink == b->readlink);
-		/* only stat and status are the thread's own */
-		if (strcmp(a->name, "stat") && strcmp(a->name, "status"))
+		/* only stat, status and io are the thread's own */
+		if (strcmp(a->name, "stat") && strcmp(a->name, "status") &&
+		    strcmp(a->name, "io"))
 			KT_EXPECT(a->show == b->show);
 	}
 }

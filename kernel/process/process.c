@@ -845,6 +845,7 @@ void thread_exit(int status)
 	struct mm *mm = NULL;
 	struct fd_table *files = NULL;
 	struct fs_context *fs = NULL;
+	struct io_counts io;
 	int zero = 0;
 	bool last;
 
@@ -863,6 +864,11 @@ void thread_exit(int status)
 	if (*pp)
 		*pp = t->next_in_process;
 	cputime_thread_leaves(p, t); /* its time stays the process's */
+	thread_io(t, &io);		/* and so does its I/O */
+	p->ended_io.rchar += io.rchar;
+	p->ended_io.wchar += io.wchar;
+	p->ended_io.syscr += io.syscr;
+	p->ended_io.syscw += io.syscw;
 	last = --p->thread_count == 0;
 	if (last && p->group_exit)
 		status = p->exit_status;
@@ -1149,6 +1155,62 @@ int process_getsid(int pid)
 	ret = p ? p->sid : -ESRCH;
 	fr_mutex_unlock(&process_tree_lock);
 	return ret;
+}
+
+/* ---- I/O accounting ---- */
+
+/* Add @bytes (if any) and a call to @bytes_ctr and @calls_ctr of the
+ * calling thread: only it writes them, others read them whole. */
+static void io_add(uint64_t *bytes_ctr, uint64_t *calls_ctr, long bytes)
+{
+	if (bytes > 0)
+		__atomic_store_n(bytes_ctr,
+				 __atomic_load_n(bytes_ctr, __ATOMIC_RELAXED) +
+					 (uint64_t)bytes,
+				 __ATOMIC_RELAXED);
+	__atomic_store_n(calls_ctr,
+			 __atomic_load_n(calls_ctr, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
+}
+
+void io_account_read(long done)
+{
+	struct thread *t = current_thread();
+
+	if (t)
+		io_add(&t->io.rchar, &t->io.syscr, done);
+}
+
+void io_account_write(long done)
+{
+	struct thread *t = current_thread();
+
+	if (t)
+		io_add(&t->io.wchar, &t->io.syscw, done);
+}
+
+void thread_io(const struct thread *t, struct io_counts *out)
+{
+	out->rchar = __atomic_load_n(&t->io.rchar, __ATOMIC_RELAXED);
+	out->wchar = __atomic_load_n(&t->io.wchar, __ATOMIC_RELAXED);
+	out->syscr = __atomic_load_n(&t->io.syscr, __ATOMIC_RELAXED);
+	out->syscw = __atomic_load_n(&t->io.syscw, __ATOMIC_RELAXED);
+}
+
+void process_io(struct process *p, struct io_counts *out)
+{
+	unsigned long irq = fr_spin_lock_irqsave(&p->siglock);
+	struct io_counts c;
+
+	*out = p->ended_io;
+	for (const struct thread *t = p->threads; t; t = t->next_in_process) {
+		thread_io(t, &c);
+		out->rchar += c.rchar;
+		out->wchar += c.wchar;
+		out->syscr += c.syscr;
+		out->syscw += c.syscw;
+	}
+	fr_spin_unlock_irqrestore(&p->siglock, irq);
 }
 
 int process_last_pid(void)

@@ -37,6 +37,12 @@ struct mm {
 struct thread;
 struct tty;
 
+/* What the read and write calls moved (Linux's task_io_accounting). */
+struct io_counts {
+	uint64_t rchar, wchar; /* bytes read and written */
+	uint64_t syscr, syscw; /* calls of the read and write families */
+};
+
 /*
  * Fields marked [tree] are guarded by process_tree_lock; [sig] by the
  * process's siglock.
@@ -73,6 +79,7 @@ struct process {
 	uint64_t real_interval;	  /* [real_timer] ns between SIGALRMs, or 0 */
 	struct process_timers timers; /* POSIX and CPU-time timers */
 	struct cputime ended_time; /* [sig] processor time of ended threads */
+	struct io_counts ended_io; /* [sig] I/O of ended threads */
 	struct fr_spinlock siglock;
 	char comm[16];
 	struct process_attrs attrs; /* ids, umask, limits, prctl state */
@@ -99,6 +106,7 @@ struct thread {
 	/* [tree] on the list of threads whose tid is reserved, while it is
 	 * created (pid_reserve_locked()) */
 	struct thread *next_reserved;
+	struct io_counts io; /* added to by the thread only; atomic */
 };
 
 /* The lock of the process tree (parents, children, states, threads). */
@@ -217,6 +225,21 @@ bool thread_interrupted(void);
 
 /* process_count - the number of processes, zombies included. */
 unsigned process_count(void);
+
+/*
+ * io_account_read / io_account_write - the calling thread made one call
+ * of the read or write family, which moved @done bytes (an error: none).
+ * Context: task context (nothing is counted outside a process).
+ */
+void io_account_read(long done);
+void io_account_write(long done);
+
+/*
+ * thread_io / process_io - what thread @t, or every thread of @p ended
+ * or not, read and wrote (/proc/PID/io).  process_io: [sig] not held.
+ */
+void thread_io(const struct thread *t, struct io_counts *out);
+void process_io(struct process *p, struct io_counts *out);
 
 /* process_last_pid - the pid or tid given last (/proc/loadavg). */
 int process_last_pid(void);

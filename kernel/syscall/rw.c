@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <asm/ioctls.h>
 #include "fs/file.h"
+#include "process/process.h"
 #include "syscall/restart.h"
 #include "syscall/syscall.h"
 
@@ -44,6 +45,16 @@ static long rw_do(struct rw_handle *h, uint64_t buf, size_t len,
 			  vfs_read(h->r, &b, len, pos);
 }
 
+/* Count a call of the read or write family that reached its file, and
+ * what it moved, for /proc/PID/io (Linux counts in vfs_read/vfs_write). */
+static void rw_account(bool write, long done)
+{
+	if (write)
+		io_account_write(done);
+	else
+		io_account_read(done);
+}
+
 /* A read or write of one buffer; @pos NULL: at the file's position. */
 static long rw_one(int fd, bool write, uint64_t buf, int64_t len,
 		   uint64_t *pos)
@@ -55,6 +66,8 @@ static long rw_one(int fd, bool write, uint64_t buf, int64_t len,
 		return n;
 	n = len < 0 ? -EINVAL : rw_do(&h, buf, (size_t)len, pos);
 	rw_put(&h);
+	if (len >= 0)
+		rw_account(write, n);
 	return n;
 }
 
@@ -156,6 +169,7 @@ static long rw_vec(int fd, bool write, uint64_t uiov, uint64_t cnt,
 			break;
 	}
 	fr_kfree(iov);
+	rw_account(write, done);
 put:
 	rw_put(&h);
 	return done;
@@ -366,6 +380,8 @@ long sys_sendfile(const struct syscall_args *a)
 		}
 	}
 	fr_kfree(buf);
+	io_account_read(done); /* one call of each family, as Linux */
+	io_account_write(done);
 	if (upos && FR_PUT_USER(pos, fr_uaddr(upos)))
 		err = -EFAULT;
 out:
