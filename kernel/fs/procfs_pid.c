@@ -1090,6 +1090,20 @@ static int show_environ(struct proc_text *t, int pid)
 	return 0;
 }
 
+/* The auxiliary vector exec gave, as the binary pairs of the stack. */
+static int show_auxv(struct proc_text *t, int pid)
+{
+	struct mm *mm;
+	int err = mm_of(pid, &mm);
+
+	if (err || !mm)
+		return err;
+	proc_write(t, (const char *)mm->map.layout.auxv,
+		   mm->map.layout.nauxv * sizeof(mm->map.layout.auxv[0]));
+	process_mm_put(mm);
+	return 0;
+}
+
 /* ---- maps ---- */
 
 /* What names the program file's lines. */
@@ -1219,6 +1233,7 @@ static int show_maps(struct proc_text *t, int pid)
 /* ---- the table ---- */
 
 const struct proc_entry proc_pid_entries[] = {
+	{ .name = "auxv", .mode = S_IFREG | 0400, .show = show_auxv },
 	{ .name = "cgroup", .mode = S_IFREG | 0444, .show = show_cgroup },
 	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
 	{ .name = "comm",
@@ -1264,6 +1279,7 @@ const size_t proc_pid_nentries = FR_ARRAY_SIZE(proc_pid_entries);
 
 /* The same but "task", with the thread's stat and status. */
 const struct proc_entry proc_tid_entries[] = {
+	{ .name = "auxv", .mode = S_IFREG | 0400, .show = show_auxv },
 	{ .name = "cgroup", .mode = S_IFREG | 0444, .show = show_cgroup },
 	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline },
 	{ .name = "comm",

@@ -3,6 +3,7 @@
  * limits, prctl(2) flags and processor-time accounting, with what fork,
  * execve, a change of ids and the end of a process do to them.
  */
+#include <frame/log.h>
 #include <frame/mm.h>
 #include <libs/string.h>
 #include <linux/fs.h>
@@ -101,8 +102,22 @@ int process_attrs_copy(struct process_attrs *child,
 
 void process_attrs_exec(struct process_attrs *a)
 {
+	kuid_t fsuid;
+	kgid_t fsgid;
+
 	fr_mutex_lock(&a->lock);
 	a->keep_caps = false;
+	/* the saved and file-system ids become the effective ones (Linux's
+	 * cap_bprm_creds_from_file); a changed file-system id is a change
+	 * of ids that drops the parent-death signal (commit_creds) */
+	fsuid = cred_fsuid(a->cred);
+	fsgid = cred_fsgid(a->cred);
+	if (cred_setresuid(a->cred, CRED_KEEP, CRED_KEEP, cred_euid(a->cred)) ||
+	    cred_setresgid(a->cred, CRED_KEEP, CRED_KEEP, cred_egid(a->cred)))
+		/* never: each one set is an id the process holds */
+		fr_printk("exec: the saved ids could not be set\n");
+	if (fsuid != cred_fsuid(a->cred) || fsgid != cred_fsgid(a->cred))
+		a->pdeathsig = 0;
 	/* begin_new_exec(): a program run with other ids may not be dumped */
 	if (cred_uid(a->cred) == cred_euid(a->cred) &&
 	    cred_gid(a->cred) == cred_egid(a->cred))

@@ -68,8 +68,10 @@ int process_attrs_copy(struct process_attrs *child,
 
 /*
  * process_attrs_exec - what execve changes once the new program is in
- * place: keep_caps is cleared, and the process is dumpable again unless
- * its real and effective ids differ.  Context: task context.
+ * place: keep_caps is cleared, the saved and file-system ids become the
+ * effective ones (a changed file-system id drops the parent-death
+ * signal), and the process is dumpable again unless its real and
+ * effective ids differ.  Context: task context.
  */
 void process_attrs_exec(struct process_attrs *a);
 

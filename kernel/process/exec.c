@@ -693,6 +693,32 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 
 /* ---- the initial stack (create_elf_tables) ---- */
 
+/* The ids the auxiliary vector tells the program. */
+struct exec_ids {
+	uint32_t uid, euid, gid, egid;
+	bool secure; /* AT_SECURE: ids that differ (Linux's secureexec) */
+};
+
+/* The caller's ids; root's when exec starts a process from the kernel. */
+static struct exec_ids caller_ids(void)
+{
+	struct process *p = current_process();
+	struct exec_ids ids = { 0, 0, 0, 0, false };
+	cred_r c;
+
+	if (!p)
+		return ids;
+	c = process_attrs_cred_lock(&p->attrs);
+	ids.uid = cred_uid(c);
+	ids.euid = cred_euid(c);
+	ids.gid = cred_gid(c);
+	ids.egid = cred_egid(c);
+	process_attrs_cred_unlock(&p->attrs);
+	/* no set-id bits are honoured: only ids already apart make it */
+	ids.secure = ids.uid != ids.euid || ids.gid != ids.egid;
+	return ids;
+}
+
 static int build_stack(struct exec_state *st, struct vm_map *vm,
 		       const struct elf_info *info)
 {
@@ -701,6 +727,7 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	uint64_t strings = STACK_TOP - sizeof(uint64_t) - len;
 	uint64_t p, platform, random, sp, *table;
 	uint64_t rnd[2] = { random_u64(), random_u64() };
+	struct exec_ids ids = caller_ids();
 	int err;
 
 	/* a random gap below the strings (arch_align_stack) */
@@ -720,11 +747,11 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 		{ AT_BASE, 0 },
 		{ AT_FLAGS, 0 },
 		{ AT_ENTRY, info->entry },
-		{ AT_UID, 0 },
-		{ AT_EUID, 0 },
-		{ AT_GID, 0 },
-		{ AT_EGID, 0 },
-		{ AT_SECURE, 0 },
+		{ AT_UID, ids.uid },
+		{ AT_EUID, ids.euid },
+		{ AT_GID, ids.gid },
+		{ AT_EGID, ids.egid },
+		{ AT_SECURE, ids.secure },
 		{ AT_RANDOM, random },
 		{ AT_HWCAP2, 0 }, /* no ring-3 MWAIT, FSGSBASE not enabled */
 		{ AT_EXECFN, 0 }, /* filled below */
@@ -759,6 +786,9 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	vm->layout.env_end = strings + off;
 	memcpy(table + 1 + s->argc + 1 + s->envc + 1, auxv + first,
 	       naux * sizeof(auxv[0]));
+	_Static_assert(FR_ARRAY_SIZE(auxv) <= VM_LAYOUT_AUXV, "auxv room");
+	memcpy(vm->layout.auxv, auxv + first, naux * sizeof(auxv[0]));
+	vm->layout.nauxv = (unsigned)naux;
 
 	err = vm_map_populate(vm, FR_ALIGN_DOWN(sp, FR_PAGE_SIZE),
 			      STACK_TOP - FR_ALIGN_DOWN(sp, FR_PAGE_SIZE));

@@ -68,9 +68,13 @@ struct vm_file_range {
 	uint64_t off;	     /* the file offset at @start */
 };
 
+/* The most auxiliary-vector entries exec gives, AT_NULL included. */
+#define VM_LAYOUT_AUXV 24
+
 /*
  * Where exec put the program and its arguments (Linux's mm->start_code
- * and friends), for /proc/PID/stat, statm, cmdline, environ and maps.
+ * and friends), for /proc/PID/stat, statm, cmdline, environ and maps,
+ * and the auxiliary vector it gave (Linux's mm->saved_auxv), for auxv.
  */
 struct vm_layout {
 	uint64_t start_code, end_code, start_data, end_data;
@@ -78,6 +82,8 @@ struct vm_layout {
 	uint64_t arg_start, arg_end, env_start, env_end;
 	struct vm_file_range file[VM_LAYOUT_FILE_RANGES];
 	unsigned nfile;
+	uint64_t auxv[VM_LAYOUT_AUXV][2];
+	unsigned nauxv; /* entries in auxv, AT_NULL included */
 };
 
 struct vm_map {
