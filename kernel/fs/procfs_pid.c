@@ -960,6 +960,51 @@ static int show_cgroup(struct proc_text *t, int pid)
 	return proc_pid_alive(pid, NULL, NULL) ? 0 : -ESRCH;
 }
 
+/* ---- personality, namespaces, audit ---- */
+
+static int show_personality(struct proc_text *t, int pid)
+{
+	struct process *p;
+	unsigned v = 0;
+
+	fr_mutex_lock(&process_tree_lock);
+	p = find_locked(pid);
+	if (p)
+		v = (unsigned)process_attrs_get(&p->attrs, PROCESS_PERSONALITY);
+	fr_mutex_unlock(&process_tree_lock);
+	if (!p)
+		return -ESRCH;
+	proc_printf(t, "%08x\n", v);
+	return 0;
+}
+
+/* The id maps of the one user namespace: every id to itself. */
+static int show_id_map(struct proc_text *t, int pid)
+{
+	if (!proc_pid_alive(pid, NULL, NULL))
+		return -ESRCH;
+	proc_printf(t, "%10u %10u %10u\n", 0u, 0u, 4294967295u);
+	return 0;
+}
+
+static int show_setgroups(struct proc_text *t, int pid)
+{
+	if (!proc_pid_alive(pid, NULL, NULL))
+		return -ESRCH;
+	proc_puts(t, "allow\n");
+	return 0;
+}
+
+/* The audit login uid and session: unset (nobody has logged in through
+ * an audited login), shown as Linux shows them, without a newline. */
+static int show_audit_unset(struct proc_text *t, int pid)
+{
+	if (!proc_pid_alive(pid, NULL, NULL))
+		return -ESRCH;
+	proc_puts(t, "4294967295");
+	return 0;
+}
+
 /* ---- I/O ---- */
 
 /* The I/O of process @pid, or of its thread @pid with @thread. */
@@ -1253,13 +1298,18 @@ const struct proc_entry proc_pid_entries[] = {
 	{ .name = "fdinfo",
 	  .mode = S_IFDIR | 0555,
 	  .numbered = PROC_NUM_FDINFO },
+	{ .name = "gid_map", .mode = S_IFREG | 0644, .show = show_id_map },
 	{ .name = "io", .mode = S_IFREG | 0400, .show = show_io },
 	{ .name = "limits", .mode = S_IFREG | 0444, .show = show_limits },
+	{ .name = "loginuid", .mode = S_IFREG | 0644, .show = show_audit_unset },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
 	{ .name = "mountinfo",
 	  .mode = S_IFREG | 0444,
 	  .show = proc_show_mountinfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "personality",
+	  .mode = S_IFREG | 0400,
+	  .show = show_personality },
 	{ .name = "oom_score_adj",
 	  .mode = S_IFREG | 0644,
 	  .show = show_oom_score_adj,
@@ -1268,9 +1318,14 @@ const struct proc_entry proc_pid_entries[] = {
 	  .mode = S_IFLNK | 0777,
 	  .readlink = root_readlink,
 	  .magic = PROC_MAGIC_ROOT },
+	{ .name = "sessionid",
+	  .mode = S_IFREG | 0444,
+	  .show = show_audit_unset },
+	{ .name = "setgroups", .mode = S_IFREG | 0644, .show = show_setgroups },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_stat },
 	{ .name = "statm", .mode = S_IFREG | 0444, .show = show_statm },
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_status },
+	{ .name = "uid_map", .mode = S_IFREG | 0644, .show = show_id_map },
 	/* last: the threads' directories have the others */
 	{ .name = "task", .mode = S_IFDIR | 0555, .numbered = PROC_NUM_TASKS },
 };
@@ -1299,13 +1354,18 @@ const struct proc_entry proc_tid_entries[] = {
 	{ .name = "fdinfo",
 	  .mode = S_IFDIR | 0555,
 	  .numbered = PROC_NUM_FDINFO },
+	{ .name = "gid_map", .mode = S_IFREG | 0644, .show = show_id_map },
 	{ .name = "io", .mode = S_IFREG | 0400, .show = show_task_io },
 	{ .name = "limits", .mode = S_IFREG | 0444, .show = show_limits },
+	{ .name = "loginuid", .mode = S_IFREG | 0644, .show = show_audit_unset },
 	{ .name = "maps", .mode = S_IFREG | 0444, .show = show_maps },
 	{ .name = "mountinfo",
 	  .mode = S_IFREG | 0444,
 	  .show = proc_show_mountinfo },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts },
+	{ .name = "personality",
+	  .mode = S_IFREG | 0400,
+	  .show = show_personality },
 	{ .name = "oom_score_adj",
 	  .mode = S_IFREG | 0644,
 	  .show = show_oom_score_adj,
@@ -1314,9 +1374,14 @@ const struct proc_entry proc_tid_entries[] = {
 	  .mode = S_IFLNK | 0777,
 	  .readlink = root_readlink,
 	  .magic = PROC_MAGIC_ROOT },
+	{ .name = "sessionid",
+	  .mode = S_IFREG | 0444,
+	  .show = show_audit_unset },
+	{ .name = "setgroups", .mode = S_IFREG | 0644, .show = show_setgroups },
 	{ .name = "stat", .mode = S_IFREG | 0444, .show = show_task_stat },
 	{ .name = "statm", .mode = S_IFREG | 0444, .show = show_statm },
 	{ .name = "status", .mode = S_IFREG | 0444, .show = show_task_status },
+	{ .name = "uid_map", .mode = S_IFREG | 0644, .show = show_id_map },
 };
 
 const size_t proc_tid_nentries = FR_ARRAY_SIZE(proc_tid_entries);

@@ -8,6 +8,7 @@
 #include <libs/string.h>
 #include <linux/fs.h>
 #include <linux/mqueue.h>
+#include <linux/personality.h>
 #include "process/attrs.h"
 
 /* Linux's defaults that its UAPI headers do not carry. */
@@ -94,6 +95,7 @@ int process_attrs_copy(struct process_attrs *child,
 	child->no_new_privs = parent->no_new_privs;
 	child->keep_caps = parent->keep_caps;
 	child->oom_score_adj = parent->oom_score_adj;
+	child->personality = parent->personality;
 	child->oom_score_adj_min = parent->oom_score_adj_min;
 	fr_mutex_unlock(&parent->lock);
 	child->umask = process_attrs_umask(parent);
@@ -124,6 +126,8 @@ void process_attrs_exec(struct process_attrs *a)
 		a->dumpable = ATTRS_DUMP_USER;
 	else
 		a->dumpable = ATTRS_DUMP_DISABLE;
+	if (a->dumpable == ATTRS_DUMP_DISABLE) /* Linux's secureexec */
+		a->personality &= ~(unsigned)PER_CLEAR_ON_SETID;
 	fr_mutex_unlock(&a->lock);
 }
 
@@ -215,6 +219,9 @@ int process_attrs_get(struct process_attrs *a, enum process_flag f)
 	case PROCESS_CHILD_SUBREAPER:
 		v = a->child_subreaper;
 		break;
+	case PROCESS_PERSONALITY:
+		v = (int)a->personality;
+		break;
 	}
 	fr_mutex_unlock(&a->lock);
 	return v;
@@ -238,6 +245,9 @@ void process_attrs_set(struct process_attrs *a, enum process_flag f, int value)
 		break;
 	case PROCESS_CHILD_SUBREAPER:
 		a->child_subreaper = value;
+		break;
+	case PROCESS_PERSONALITY:
+		a->personality = (unsigned)value;
 		break;
 	}
 	fr_mutex_unlock(&a->lock);

@@ -41,6 +41,7 @@ struct process_attrs {
 	bool no_new_privs; /* execve may not grant privileges; sticky */
 	bool keep_caps; /* keep privileges when leaving uid 0 */
 	bool child_subreaper; /* adopts orphaned descendants */
+	unsigned personality; /* personality(2); fork and exec keep it */
 	/* /proc/PID/oom_score_adj, and the least it may be set to without
 	 * privilege (Linux's oom_score_adj_min) */
 	int oom_score_adj, oom_score_adj_min;
@@ -57,9 +58,9 @@ int process_attrs_init(struct process_attrs *a);
 
 /*
  * process_attrs_copy - a forked child's attributes: a copy of the
- * parent's credential, umask, limits, dumpable, no_new_privs, keep_caps
- * and oom_score_adj; no parent-death signal, not a subreaper, no time
- * used.
+ * parent's credential, umask, limits, dumpable, no_new_privs, keep_caps,
+ * oom_score_adj and personality; no parent-death signal, not a
+ * subreaper, no time used.
  * Context: task context.  Returns 0 or -ENOMEM (@child then holds
  * nothing and needs no process_attrs_release()).
  */
@@ -71,7 +72,8 @@ int process_attrs_copy(struct process_attrs *child,
  * place: keep_caps is cleared, the saved and file-system ids become the
  * effective ones (a changed file-system id drops the parent-death
  * signal), and the process is dumpable again unless its real and
- * effective ids differ.  Context: task context.
+ * effective ids differ; then it also loses the personality flags
+ * PER_CLEAR_ON_SETID.  Context: task context.
  */
 void process_attrs_exec(struct process_attrs *a);
 
@@ -126,6 +128,7 @@ enum process_flag {
 	PROCESS_NO_NEW_PRIVS, /* 0 or 1; once set it stays */
 	PROCESS_KEEP_CAPS, /* 0 or 1 */
 	PROCESS_CHILD_SUBREAPER, /* 0 or 1 */
+	PROCESS_PERSONALITY, /* personality(2): PER_* and its flags */
 };
 
 /*

@@ -36,6 +36,7 @@
 #include <linux/limits.h>
 #include <asm/auxvec.h>
 #include <linux/mount.h>
+#include <linux/personality.h>
 #include "fs/file.h"
 #include "fs/internal.h"
 #include "process/exec.h"
@@ -693,17 +694,18 @@ static int elf_map_all(struct exec_state *st, struct vm_map *vm,
 
 /* ---- the initial stack (create_elf_tables) ---- */
 
-/* The ids the auxiliary vector tells the program. */
-struct exec_ids {
-	uint32_t uid, euid, gid, egid;
+/* What of the caller the new stack depends on. */
+struct exec_caller {
+	uint32_t uid, euid, gid, egid; /* for the auxiliary vector */
 	bool secure; /* AT_SECURE: ids that differ (Linux's secureexec) */
+	bool no_randomize; /* personality ADDR_NO_RANDOMIZE: no random gap */
 };
 
-/* The caller's ids; root's when exec starts a process from the kernel. */
-static struct exec_ids caller_ids(void)
+/* The caller's; root's when exec starts a process from the kernel. */
+static struct exec_caller caller_of_exec(void)
 {
 	struct process *p = current_process();
-	struct exec_ids ids = { 0, 0, 0, 0, false };
+	struct exec_caller ids = { 0, 0, 0, 0, false, false };
 	cred_r c;
 
 	if (!p)
@@ -716,6 +718,11 @@ static struct exec_ids caller_ids(void)
 	process_attrs_cred_unlock(&p->attrs);
 	/* no set-id bits are honoured: only ids already apart make it */
 	ids.secure = ids.uid != ids.euid || ids.gid != ids.egid;
+	/* which a secure exec drops (process_attrs_exec) */
+	ids.no_randomize =
+		!ids.secure && (process_attrs_get(&p->attrs,
+						  PROCESS_PERSONALITY) &
+				ADDR_NO_RANDOMIZE);
 	return ids;
 }
 
@@ -727,11 +734,11 @@ static int build_stack(struct exec_state *st, struct vm_map *vm,
 	uint64_t strings = STACK_TOP - sizeof(uint64_t) - len;
 	uint64_t p, platform, random, sp, *table;
 	uint64_t rnd[2] = { random_u64(), random_u64() };
-	struct exec_ids ids = caller_ids();
+	struct exec_caller ids = caller_of_exec();
 	int err;
 
 	/* a random gap below the strings (arch_align_stack) */
-	p = (strings - random_u64() % 8192) & ~15UL;
+	p = (strings - (ids.no_randomize ? 0 : random_u64() % 8192)) & ~15UL;
 	platform = p - sizeof(PLATFORM);
 	random = platform - sizeof(rnd);
 

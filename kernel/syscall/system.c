@@ -1,6 +1,6 @@
 /*
  * System and per-process information and controls: uname, sethostname,
- * setdomainname, reboot, sysinfo, getcpu, getrandom, prctl, the resource
+ * setdomainname, personality, reboot, sysinfo, getcpu, getrandom, prctl, the resource
  * limits (getrlimit, setrlimit, prlimit64), and the processor times:
  * getrusage and times.
  */
@@ -33,6 +33,21 @@ long sys_uname(const struct syscall_args *a)
 
 	uts_read(&u);
 	return FR_PUT_USER(u, fr_uaddr(a->arg[0])) ? -EFAULT : 0;
+}
+
+/*
+ * personality(2): 0xffffffff only asks; any other value is taken as is,
+ * as Linux does.  Returns the one before.
+ */
+long sys_personality(const struct syscall_args *a)
+{
+	struct process_attrs *pa = &current_process()->attrs;
+	unsigned want = (unsigned)a->arg[0];
+	unsigned old = (unsigned)process_attrs_get(pa, PROCESS_PERSONALITY);
+
+	if (want != 0xffffffffu)
+		process_attrs_set(pa, PROCESS_PERSONALITY, (int)want);
+	return old;
 }
 
 /*
