@@ -1,12 +1,14 @@
 /*
  * The read/write family: read, write, pread64, pwrite64, readv, writev,
- * preadv, pwritev, lseek, ioctl and sendfile.  Every call takes its fd
+ * preadv, pwritev, lseek, ioctl, sendfile, and the advice calls
+ * fadvise64 and readahead.  Every call takes its fd
  * through the rights check (a file_reader or file_writer handle).
  */
 #include <frame/heap.h>
 #include <libs/string.h>
 #include <linux/uio.h>
 #include <linux/fs.h>
+#include <linux/fadvise.h>
 #include <asm/ioctls.h>
 #include "fs/file.h"
 #include "process/process.h"
@@ -388,4 +390,46 @@ out:
 	file_reader_put(r);
 	file_writer_put(w);
 	return done ? done : err;
+}
+
+/*
+ * fadvise64: advice only (there is no page cache to fill or drop), with
+ * Linux's checks: EBADF, ESPIPE for a pipe or FIFO, EINVAL for a
+ * negative length or an unknown advice.
+ */
+long sys_fadvise64(const struct syscall_args *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	int advice = (int)a->arg[3];
+	long err = 0;
+
+	if (!f || (f->mode & FMODE_PATH)) {
+		file_put(f);
+		return -EBADF;
+	}
+	if (f->inode && S_ISFIFO(f->inode->mode))
+		err = -ESPIPE;
+	else if ((int64_t)a->arg[2] < 0 || advice < POSIX_FADV_NORMAL ||
+		 advice > POSIX_FADV_NOREUSE)
+		err = -EINVAL;
+	file_put(f);
+	return err;
+}
+
+/*
+ * readahead: the file's pages are already in memory; EBADF unless open
+ * for reading, EINVAL unless a regular file, as Linux.
+ */
+long sys_readahead(const struct syscall_args *a)
+{
+	file_reader r;
+	long err = fd_reader((int)a->arg[0], &r);
+
+	if (err)
+		return err;
+	if (!file_reader_file(r)->inode ||
+	    !S_ISREG(file_reader_file(r)->inode->mode))
+		err = -EINVAL;
+	file_reader_put(r);
+	return err;
 }
