@@ -231,8 +231,8 @@ static const struct proc_entry *dir_children(const struct proc_entry *e,
 		return proc_pid_entries;
 	}
 	if (e == &proc_tid_dir) {
-		*n = proc_tid_nentries;
-		return proc_tid_entries;
+		*n = proc_pid_nentries - 1; /* not "task" */
+		return proc_pid_entries;
 	}
 	*n = e->nchildren;
 	return e->children;
@@ -493,6 +493,15 @@ static const struct inode_ops proc_magic_iops = {
 
 /* ---- generated files ---- */
 
+/* Whether @f was opened in a thread's directory, task/TID. */
+static bool in_thread_dir(const struct file *f)
+{
+	const struct dentry *d = f->path.dentry;
+
+	return d && d->parent && d->parent->inode &&
+	       d->parent->inode->priv.proc == &proc_tid_dir;
+}
+
 static int proc_file_open(struct inode *inode, struct file *f)
 {
 	const struct proc_entry *e = inode->priv.proc;
@@ -507,6 +516,8 @@ static int proc_file_open(struct inode *inode, struct file *f)
 		proc_printf(&t, "%lld\n", (long long)e->num_get());
 	else if (e->show_num)
 		err = e->show_num(&t, inode->priv_pid, inode->priv_num);
+	else if (e->show_thread && in_thread_dir(f))
+		err = e->show_thread(&t, inode->priv_pid);
 	else
 		err = e->show(&t, inode->priv_pid);
 	if (!err)

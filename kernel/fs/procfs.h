@@ -85,6 +85,9 @@ struct proc_entry {
 	uint32_t mode; /* S_IF* and permission bits */
 	/* regular files: generate the text of process @pid (0: none) */
 	int (*show)(struct proc_text *t, int pid);
+	/* in a thread's directory (task/TID), the text of thread @tid when
+	 * it has its own (NULL: show's, of its process) */
+	int (*show_thread)(struct proc_text *t, int tid);
 	/* writable files: take the @len bytes (at most PROC_STORE_MAX) a
 	 * write at offset 0 gives, for process @pid; 0 or an error */
 	int (*store)(int pid, const char *buf, size_t len);
@@ -105,12 +108,10 @@ struct proc_entry {
 	enum proc_numbered numbered;
 };
 
-/* The entries of /proc/PID, and of PID/task/TID (the same without
- * "task", the last, but with the thread's stat and status). */
+/* The entries of /proc/PID; PID/task/TID has all but "task", the last,
+ * with their show_thread texts. */
 extern const struct proc_entry proc_pid_entries[];
 extern const size_t proc_pid_nentries;
-extern const struct proc_entry proc_tid_entries[];
-extern const size_t proc_tid_nentries;
 /* The system-wide entries at the root of /proc. */
 extern const struct proc_entry proc_root_entries[];
 extern const size_t proc_root_nentries;
