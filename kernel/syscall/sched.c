@@ -422,12 +422,14 @@ long sys_sched_getattr(const struct syscall_args *a)
 		       0;
 }
 
-long sys_sched_get_priority_max(const struct syscall_args *a)
+/* @policy's lowest or highest priority: @rt for the realtime ones, 0 for
+ * the others, -EINVAL for no policy. */
+static long priority_bound(int policy, long rt)
 {
-	switch ((int)a->arg[0]) {
+	switch (policy) {
 	case SCHED_FIFO:
 	case SCHED_RR:
-		return MAX_RT_PRIO - 1;
+		return rt;
 	case SCHED_NORMAL:
 	case SCHED_BATCH:
 	case SCHED_IDLE:
@@ -438,20 +440,14 @@ long sys_sched_get_priority_max(const struct syscall_args *a)
 	}
 }
 
+long sys_sched_get_priority_max(const struct syscall_args *a)
+{
+	return priority_bound((int)a->arg[0], MAX_RT_PRIO - 1);
+}
+
 long sys_sched_get_priority_min(const struct syscall_args *a)
 {
-	switch ((int)a->arg[0]) {
-	case SCHED_FIFO:
-	case SCHED_RR:
-		return 1;
-	case SCHED_NORMAL:
-	case SCHED_BATCH:
-	case SCHED_IDLE:
-	case SCHED_DEADLINE:
-		return 0;
-	default:
-		return -EINVAL;
-	}
+	return priority_bound((int)a->arg[0], 1);
 }
 
 long sys_sched_rr_get_interval(const struct syscall_args *a)
