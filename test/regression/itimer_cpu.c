@@ -22,18 +22,10 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "time_util.h"
 
-#define MS 1000000LL
 /* Linux adds a tick (at most 10 ms) to a CPU interval timer's value */
 #define TICK_US 10000
-
-static int64_t now_ns(clockid_t clk)
-{
-    struct timespec ts;
-
-    clock_gettime(clk, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void sleep_ns(int64_t ns)
 {

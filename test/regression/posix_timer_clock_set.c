@@ -17,25 +17,7 @@
 #include <sys/syscall.h>
 
 #include "check.h"
-
-#define MS 1000000LL
-#define SEC 1000000000LL
-
-static int64_t now_ns(clockid_t clk)
-{
-    struct timespec ts;
-
-    clock_gettime(clk, &ts);
-    return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
-static long set_realtime(int64_t ns)
-{
-    struct timespec ts = { ns / SEC, ns % SEC };
-    long r = syscall(SYS_clock_settime, CLOCK_REALTIME, &ts);
-
-    return r == -1 ? -errno : r;
-}
+#include "time_util.h"
 
 static timer_t make_timer(clockid_t clk, int sig)
 {

@@ -22,30 +22,12 @@
 #include <sys/timerfd.h>
 
 #include "check.h"
+#include "time_util.h"
 
 /* Linux's, from <linux/timerfd.h>, which the C library does not give */
 #ifndef TFD_IOC_SET_TICKS
 #define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
 #endif
-
-#define MS 1000000LL
-#define SEC 1000000000LL
-
-static int64_t now_ns(clockid_t clk)
-{
-    struct timespec ts;
-
-    clock_gettime(clk, &ts);
-    return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
-static long set_realtime(int64_t ns)
-{
-    struct timespec ts = { ns / SEC, ns % SEC };
-    long r = syscall(SYS_clock_settime, CLOCK_REALTIME, &ts);
-
-    return r == -1 ? -errno : r;
-}
 
 /* Move the wall clock by @delta ns. */
 static void shift_clock(int64_t delta)

@@ -28,27 +28,19 @@
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include "check.h"
+#include "time_util.h"
 
 /* Linux's, from <linux/timerfd.h>, which the C library does not give */
 #ifndef TFD_IOC_SET_TICKS
 #define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
 #endif
 
-#define MS 1000000L
 
 static volatile sig_atomic_t hits;
 
 static void on_sig(int sig)
 {
     hits++;
-}
-
-static int64_t now_ns(clockid_t c)
-{
-    struct timespec t;
-
-    clock_gettime(c, &t);
-    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
 static int64_t ns_of(const struct timespec *t)
