@@ -104,7 +104,8 @@ struct ep_user {
 
 static struct fr_spinlock ep_users_lock = FR_SPINLOCK_INIT;
 static struct ep_user *ep_users; /* [ep_users_lock] */
-static long max_user_watches = -1; /* atomic; -1: the default, not set */
+static long max_user_watches = -1; /* atomic; -1: the default, not yet
+				       * computed */
 
 static struct fr_mutex ep_global_lock;
 static bool ep_global_ready; /* atomic: ep_global_lock initialized */
@@ -376,14 +377,20 @@ static void link_del(struct epitem *epi)
 long eventpoll_max_user_watches(void)
 {
 	long max = __atomic_load_n(&max_user_watches, __ATOMIC_RELAXED);
+	long unset = -1;
 	struct fr_mem_stats mem;
 
 	if (max >= 0)
 		return max;
-	/* Linux's default: a 25th of the memory, in the cost of an item */
+	/* Linux's default, computed once: a 25th of the memory, in the cost
+	 * of an item (a value set meanwhile wins) */
 	fr_mem_stats(&mem);
-	return (long)(mem.total / 25 * FR_PAGE_SIZE /
-		      (sizeof(struct epitem) + sizeof(struct ep_hook)));
+	max = (long)(mem.total / 25 * FR_PAGE_SIZE /
+		     (sizeof(struct epitem) + sizeof(struct ep_hook)));
+	if (!__atomic_compare_exchange_n(&max_user_watches, &unset, max, false,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		max = unset;
+	return max;
 }
 
 int eventpoll_set_max_user_watches(long max)

@@ -120,6 +120,18 @@ void signal_process_exec(struct signal_state *s)
 	}
 }
 
+/* A new ordinary entry, counted; NULL at SIGQUEUE_MAX or without memory. */
+static struct sigqueue *sigqueue_new(void)
+{
+	struct sigqueue *q = NULL;
+
+	if (__atomic_add_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED) >
+		    SIGQUEUE_MAX ||
+	    !(q = FR_NEW(struct sigqueue)))
+		__atomic_sub_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED);
+	return q;
+}
+
 /* Take the entry @q off its list; a preallocated one goes back to its owner. */
 static void release_entry(struct sigqueue *q)
 {
@@ -179,23 +191,18 @@ void signal_unqueue_locked(struct sigqueue *q)
 		pend->set &= ~SIGNAL_BIT(sig);
 }
 
-bool signal_keep_pending_locked(struct sigqueue *q, struct sigqueue *copy)
+void signal_keep_pending_locked(struct sigqueue *q)
 {
 	struct sigpending *pend = q->where;
-	struct sigqueue **pp;
+	struct sigqueue **pp, *copy;
 
 	if (!q->queued || !pend)
-		return false;
+		return;
 	for (pp = &pend->queue; *pp && *pp != q; pp = &(*pp)->next)
 		;
-	if (!*pp)
-		return false;
-	/* counted as RT entries are; past the limit it goes, as before */
-	if (__atomic_add_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED) >
-	    SIGQUEUE_MAX) {
-		__atomic_sub_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED);
-		return false;
-	}
+	/* counted as RT entries are; without one, it goes with its owner */
+	if (!*pp || !(copy = sigqueue_new()))
+		return;
 	*copy = *q;
 	copy->preallocated = false;
 	copy->queued = false;
@@ -206,7 +213,6 @@ bool signal_keep_pending_locked(struct sigqueue *q, struct sigqueue *copy)
 	q->next = NULL;
 	q->queued = false;
 	q->where = NULL;
-	return true;
 }
 
 void signal_flush(struct sigpending *p)
@@ -250,13 +256,9 @@ static int enqueue(struct sigpending *pend, const struct k_siginfo *info,
 		pend->set |= SIGNAL_BIT(sig);
 		return 0;
 	} else {
-		if (__atomic_add_fetch(&sigqueue_used, 1, __ATOMIC_RELAXED) >
-			    SIGQUEUE_MAX ||
-		    !(q = FR_NEW(struct sigqueue))) {
-			__atomic_sub_fetch(&sigqueue_used, 1,
-					   __ATOMIC_RELAXED);
+		q = sigqueue_new();
+		if (!q)
 			return -EAGAIN;
-		}
 		q->info = *info;
 	}
 	q->next = NULL;

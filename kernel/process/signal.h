@@ -141,13 +141,13 @@ void signal_unqueue_locked(struct sigqueue *q);
 
 /*
  * signal_keep_pending_locked - the preallocated entry @q is going with
- * its owner: if it is queued, @copy (a new entry) takes its place as an
- * ordinary entry, freed when taken (Linux 6.1's sigqueue_free()), with
- * the overruns counted so far, unless the queued entries are at their
- * limit (SIGQUEUE_MAX).  Returns whether @copy was used.
+ * its owner: if it is queued, a new ordinary entry takes its place,
+ * freed when taken (Linux 6.1's sigqueue_free()), with the overruns
+ * counted so far; at the limit of queued entries (SIGQUEUE_MAX) or
+ * without memory, the signal goes with @q.
  * Context: as signal_unqueue_locked().
  */
-bool signal_keep_pending_locked(struct sigqueue *q, struct sigqueue *copy);
+void signal_keep_pending_locked(struct sigqueue *q);
 
 /*
  * signal_send_simple - signal_send() with the info of kill() by the

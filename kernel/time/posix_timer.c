@@ -445,15 +445,12 @@ static void unlink_locked(struct process *p, struct posix_timer *t)
  */
 static void destroy(struct process *p, struct posix_timer *t)
 {
-	/* a pending signal of it stays pending, as in Linux 6.1 */
-	struct sigqueue *copy = FR_NEW(struct sigqueue);
 	unsigned long irq = fr_spin_lock_irqsave(&p->siglock);
 
-	if (copy && signal_keep_pending_locked(&t->sigq, copy))
-		copy = NULL;
+	/* a pending signal of it stays pending, as in Linux 6.1 */
+	signal_keep_pending_locked(&t->sigq);
 	unlink_locked(p, t);
 	fr_spin_unlock_irqrestore(&p->siglock, irq);
-	fr_kfree(copy);
 	/* a callback that was waiting for the siglock sees it disarmed */
 	ktimer_cancel(&t->kt);
 	p->timers.count--;
